@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { describeError } from '../errors/index.js';
+import { registerDnsCommand } from './dns-command.js';
+import { registerZoneCommand } from './zone-command.js';
+import { registerRouteCommand } from './route-command.js';
+import { registerCacheCommand } from './cache-command.js';
+import { registerPurgeCommand } from './purge-command.js';
+import { registerDemoCommand } from './demo-command.js';
+
+const program = new Command()
+  .name('meridian')
+  .description('A content delivery network you run yourself: routing DNS and tiered HTTP cache nodes.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDnsCommand(program);
+registerZoneCommand(program);
+registerRouteCommand(program);
+registerCacheCommand(program);
+registerPurgeCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  process.stderr.write(`meridian: ${describeError(err)}\n`);
+  process.exit(1);
+}

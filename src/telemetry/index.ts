@@ -1,0 +1,2 @@
+export { createLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createMetricsRegistry, Registry, Counter, Gauge, Histogram } from './metrics.js';

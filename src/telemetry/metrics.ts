@@ -1,0 +1,16 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+export { Registry };
+export { Counter, Gauge, Histogram } from 'prom-client';
+
+/**
+ * One registry per process (or per in-process fleet member, so the demo's nodes
+ * do not mix their numbers). Modules define their metrics next to their code as
+ * `meridian_<module>_<name>` and register them on the registry they are given.
+ */
+export function createMetricsRegistry(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}): Registry {
+  const registry = new Registry();
+  if (options.labels) registry.setDefaultLabels(options.labels);
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'meridian_process_' });
+  return registry;
+}
