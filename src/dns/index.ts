@@ -1,0 +1,1 @@
+export type { ClientSubnet, DnsQuestionContext, DynamicRecord, DynamicAnswer, DynamicResolver } from './types.js';

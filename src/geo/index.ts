@@ -1,0 +1,1 @@
+export type { ClientLocation, GeoLocator } from './types.js';

@@ -1,0 +1,1 @@
+export type { PurgeScope, PurgeEvent, PurgeTarget, InvalidationView } from './types.js';

@@ -1,0 +1,1 @@
+export type { SourceLocation, ResourceRecord, RRsetsByType, Zone, ZoneProblem } from './types.js';
