@@ -1,12 +1,41 @@
 import type { Command } from 'commander';
-import { MeridianError } from '../errors/index.js';
+import { loadCacheConfig, startCacheNode } from '../cache/index.js';
+import { createLogger } from '../telemetry/index.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 
 export function registerCacheCommand(program: Command): void {
   program
     .command('cache')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new MeridianError('MERIDIAN_E_NOT_BUILT', "'meridian cache' is not built yet", { hint: 'see the open issues' });
+    .description('Run a tiered HTTP cache node (edge or regional)')
+    .option('--config <file>', 'YAML or JSON config file (flags override it)')
+    .option('--listen <host:port>', 'serving address (repeatable)', collect)
+    .option('--origin <url>', 'serve every Host from this origin')
+    .option('--id <id>', 'node id (named in Cache-Status as meridian-<id>)')
+    .option('--region <region>', 'region name')
+    .option('--tier <tier>', 'edge or regional')
+    .option('--parent <url>', 'parent (shield) node URL (repeatable)', collect)
+    .option('--redis <url>', 'shared Redis URL')
+    .option('--admin <host:port>', 'admin listener (health, metrics, purge)')
+    .option('--admin-token <token>', 'bearer token for the admin listener (or MERIDIAN_ADMIN_TOKEN)')
+    .action(async (options: { config?: string; listen?: string[]; origin?: string; id?: string; region?: string; tier?: string; parent?: string[]; redis?: string; admin?: string; adminToken?: string }) => {
+      const config = loadCacheConfig(options);
+      const logger = createLogger();
+      const node = await startCacheNode(config, { logger });
+      process.stdout.write(`meridian cache ${config.id} (${config.tier}) serving on ${node.addresses.join(', ')}${node.adminAddress ? `, admin on ${node.adminAddress}` : ''}\n`);
+      const stop = (signal: string): void => {
+        logger.info({ signal }, 'draining');
+        node.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'error while closing');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
     });
 }

@@ -7,6 +7,8 @@ import { registerRouteCommand } from './route-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { zoneFileChecker } from '../zone/index.js';
+import { routingFileChecker } from '../routing/index.js';
 
 const program = new Command()
   .name('meridian')
@@ -15,7 +17,7 @@ const program = new Command()
   .exitOverride();
 
 registerDnsCommand(program);
-registerZoneCommand(program);
+registerZoneCommand(program, [zoneFileChecker, routingFileChecker]);
 registerRouteCommand(program);
 registerCacheCommand(program);
 registerPurgeCommand(program);

@@ -1,12 +1,53 @@
 import type { Command } from 'commander';
-import { MeridianError } from '../errors/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGeoLocator, loadCoverageFile, openGeoIp, type GeoIpSource, type GeoLocator } from '../geo/index.js';
+import { explainQuery, loadRoutingDirectory, RoutingEngine } from '../routing/index.js';
 
+interface ExplainOptions {
+  zones: string;
+  client: string;
+  name: string;
+  type: string;
+  ecs?: string;
+  geoip?: string;
+  coverage?: string;
+}
+
+/** GeoLocator from --geoip and --coverage (default geo-data/coverage.yaml when present). */
+async function openLocator(options: { geoip?: string; coverage?: string }): Promise<{ geo: GeoLocator | undefined; close(): void }> {
+  const coverageFile = options.coverage ?? (existsSync(join('geo-data', 'coverage.yaml')) ? join('geo-data', 'coverage.yaml') : undefined);
+  const coverage = coverageFile ? await loadCoverageFile(coverageFile) : undefined;
+  const geoip: GeoIpSource | undefined = options.geoip ? await openGeoIp(options.geoip) : undefined;
+  if (!coverage && !geoip) return { geo: undefined, close() {} };
+  return { geo: createGeoLocator({ coverage, geoip }), close: () => geoip?.close() };
+}
+
+/**
+ * `meridian route explain`: the routing decision for one client and name, with every
+ * step's reason, as JSON. Health is not probed here: `obey` values count as up.
+ */
 export function registerRouteCommand(program: Command): void {
-  program
-    .command('route')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new MeridianError('MERIDIAN_E_NOT_BUILT', "'meridian route' is not built yet", { hint: 'see the open issues' });
+  const route = program.command('route').description('inspect routing decisions');
+  route
+    .command('explain')
+    .description('print the routing decision for a client and name, with every step\'s reason, as JSON')
+    .requiredOption('--zones <dir>', 'folder of zone files and <zone>.yaml routing records')
+    .requiredOption('--client <ip>', 'client (or resolver) address')
+    .requiredOption('--name <name>', 'routed name, e.g. edge.cdn.example.com')
+    .option('--type <type>', 'A, AAAA or CNAME', 'A')
+    .option('--ecs <cidr>', 'EDNS Client Subnet source network the resolver sends, e.g. 81.2.3.0/24')
+    .option('--geoip <path|geolite2>', 'GeoIP2/GeoLite2 City or Country .mmdb, or geolite2 to download it')
+    .option('--coverage <file>', 'coverage map (default geo-data/coverage.yaml when present)')
+    .action(async (options: ExplainOptions) => {
+      const { zones } = await loadRoutingDirectory(options.zones);
+      const locator = await openLocator(options);
+      try {
+        const engine = new RoutingEngine({ zones, geo: locator.geo });
+        const decision = explainQuery(engine, { name: options.name, client: options.client, type: options.type, ecs: options.ecs });
+        process.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+      } finally {
+        locator.close();
+      }
     });
 }

@@ -1,12 +1,32 @@
 import type { Command } from 'commander';
-import { MeridianError } from '../errors/index.js';
+import { checkPath, formatProblem, zoneFileChecker, type FileChecker } from '../zone/index.js';
 
-export function registerZoneCommand(program: Command): void {
-  program
-    .command('zone')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new MeridianError('MERIDIAN_E_NOT_BUILT', "'meridian zone' is not built yet", { hint: 'see the open issues' });
+/**
+ * `meridian zone check PATH...`: every problem as `file:line: message` on stdout, a
+ * summary on stderr, exit code 1 when there is any error (warnings alone pass).
+ * `checkers` lets other rooms add file kinds (the routing engine's *.yaml).
+ */
+export function registerZoneCommand(program: Command, checkers: readonly FileChecker[] = [zoneFileChecker]): void {
+  const zone = program.command('zone').description('work with zone files');
+  zone
+    .command('check')
+    .description(`validate zone files (${checkers.flatMap((c) => c.extensions).join(', ')}): a file, or every such file of a folder`)
+    .argument('<path...>', 'zone file or folder of zone files')
+    .action(async (paths: string[]) => {
+      let files = 0;
+      let errors = 0;
+      let warnings = 0;
+      for (const path of paths) {
+        const report = await checkPath(path, checkers);
+        files += report.files.length;
+        for (const problem of report.problems) {
+          process.stdout.write(`${formatProblem(problem)}\n`);
+          if (problem.severity === 'error') errors++;
+          else warnings++;
+        }
+      }
+      const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+      process.stderr.write(`${plural(files, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+      if (errors > 0) process.exitCode = 1;
     });
 }

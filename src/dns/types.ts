@@ -46,3 +46,23 @@ export interface DynamicAnswer {
 export interface DynamicResolver {
   resolve(question: DnsQuestionContext): DynamicAnswer | undefined;
 }
+
+/**
+ * What the server needs from the zone room: the zone a name falls in (longest
+ * suffix match). Zones are immutable; a reload swaps in a new `Zone` object, which
+ * is how prepared responses notice they are stale.
+ */
+export interface ZoneSource {
+  findZone(name: string): import('../zone/index.js').Zone | undefined;
+  /**
+   * Optional change counter (ZoneStore has one): when present, prepared responses are
+   * dropped whenever it moves, and a cache hit costs no zone lookup at all.
+   */
+  readonly generation?: number;
+}
+
+/** One address to listen on (UDP and TCP on the same port). */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}

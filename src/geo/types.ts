@@ -22,3 +22,83 @@ export interface ClientLocation {
 export interface GeoLocator {
   locate(address: string): ClientLocation;
 }
+
+/** One line of the operator's coverage map (geo-data/coverage.yaml). */
+export interface CoverageEntry {
+  /** IPv4 or IPv6 network in CIDR notation; host bits must be zero. */
+  cidr: string;
+  /** Site code (matches a location `site` in routing records). */
+  site?: string;
+  /** Pool name (routing sends clients of this network to that pool). */
+  pool?: string;
+  /** Where the network is, as a geo code (`EU-DE`, `NA-US-CA`), so geo rules match covered clients. */
+  geo?: string;
+  /** Optional coordinates for the network, used for `closest` selection. */
+  latitude?: number;
+  longitude?: number;
+}
+
+/** What a coverage lookup found: the longest matching prefix. */
+export interface CoverageMatch {
+  /** The matched network as written canonically (`10.1.0.0/16`, `2001:db8::/32`). */
+  cidr: string;
+  /**
+   * Prefix length in the address family of the query: an IPv4 client matched by an
+   * IPv4 entry gets the IPv4 length (0-32), an IPv6 client the IPv6 length (0-128).
+   */
+  prefixLength: number;
+  site?: string;
+  pool?: string;
+  /** From the entry's `geo`. */
+  continent?: string;
+  country?: string;
+  subdivision?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/** The operator's CIDR → site/pool map, loaded once and immutable; lookups are synchronous. */
+export interface CoverageMap {
+  lookup(address: string): CoverageMatch | undefined;
+  readonly entries: readonly CoverageEntry[];
+  /** Where it was loaded from, for messages; undefined when built in memory. */
+  readonly file: string | undefined;
+}
+
+/** What a GeoIP database says about one address (already mapped to Meridian's codes). */
+export interface GeoIpRecord {
+  /** Prefix length of the DB network that holds the address, in the query's address family. */
+  networkPrefix: number;
+  continent?: string;
+  country?: string;
+  subdivision?: string;
+  city?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/**
+ * A GeoIP source: a GeoIP2/GeoLite2 City or Country database, reloaded when the
+ * file changes (or refreshed by geolite2-redist). Lookups are synchronous.
+ */
+export interface GeoIpSource {
+  lookup(address: string): GeoIpRecord | undefined;
+  /** `GeoIP2-City`, `GeoLite2-Country`, ... of the database currently in use. */
+  readonly databaseType: string;
+  /** The .mmdb file currently in use. */
+  readonly path: string;
+  /** Stop watching / refreshing. Lookups keep working on the last database. */
+  close(): void;
+}
+
+export interface GeoLocatorOptions {
+  coverage?: CoverageMap;
+  geoip?: GeoIpSource;
+}
+
+/** A parsed geo code as written in routing rules: `EU`, `EU-DE`, `NA-US-CA`. */
+export interface GeoCode {
+  continent: string;
+  country?: string;
+  subdivision?: string;
+}

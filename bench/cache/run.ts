@@ -1,0 +1,159 @@
+/**
+ * Cache benchmark: wrk against `meridian cache` and nginx proxy_cache in the same run,
+ * both serving the same cached objects from one origin. Each server is pinned to core 1
+ * (`taskset -c 1`), wrk to core 0. Measures 1 KiB and 100 KiB hits (requests/s, p99)
+ * and the number of origin fetches caused by 1000 concurrent misses of one key.
+ * Writes bench/results/cache.json.
+ *
+ *   npm run bench:cache                 (BENCH_DURATION=10s BENCH_CONNECTIONS=50 by default)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, Agent } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, fromRoot } from '../../test/helpers/paths.js';
+import { freePort } from '../../test/helpers/ports.js';
+
+const duration = process.env.BENCH_DURATION ?? '10s';
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const work = mkdtempSync(join(tmpdir(), 'meridian-bench-cache-'));
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM')));
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+function waitForPort(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listened on ${port}`));
+        else setTimeout(poll, 50);
+      });
+    };
+    poll();
+  });
+}
+
+function get(port: number, path: string, agent?: Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { host: 'bench.test' } }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function wrk(port: number, path: string): Promise<{ requestsPerSecond: number; p99Ms: number; errors: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${duration}`, '--latency', `http://127.0.0.1:${port}${path}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(out);
+      if (!rps || !p99) return reject(new Error(`cannot read wrk output:\n${out}`));
+      const scale = p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1;
+      resolve({ requestsPerSecond: Number(rps[1]), p99Ms: Number((Number(p99[1]) * scale).toFixed(3)), errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' });
+    });
+  });
+}
+
+// The origin: fixed objects plus a slow path for the coalescing measurement, counting fetches per path.
+const originPort = await freePort();
+const originSource = `
+const http = require('node:http');
+const counts = {};
+const one = Buffer.alloc(1024, 97), hundred = Buffer.alloc(100 * 1024, 98);
+http.createServer((req, res) => {
+  if (req.url.startsWith('/count/')) { res.end(String(counts[req.url.slice(6)] ?? 0)); return; }
+  counts[req.url] = (counts[req.url] ?? 0) + 1;
+  const body = req.url === '/100k' ? hundred : one;
+  const send = () => { res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=3600', 'content-length': body.length }); res.end(body); };
+  if (req.url.startsWith('/hot')) setTimeout(send, 500); else send();
+}).listen(${originPort}, '127.0.0.1');
+`;
+start(process.execPath, ['-e', originSource]);
+
+const meridianPort = await freePort();
+const meridianConfig = join(work, 'meridian.json');
+writeFileSync(
+  meridianConfig,
+  JSON.stringify({
+    id: 'bench',
+    tier: 'regional',
+    listen: [`127.0.0.1:${meridianPort}`],
+    sites: [{ hosts: ['*'], origin: `http://127.0.0.1:${originPort}` }],
+    limits: { upstreamConcurrency: 2048 },
+  }),
+);
+start('taskset', ['-c', '1', process.execPath, cliPath(), 'cache', '--config', meridianConfig], { MERIDIAN_LOG_LEVEL: 'error' });
+
+const nginxPort = await freePort();
+mkdirSync(join(work, 'nginx', 'cache'), { recursive: true });
+writeFileSync(
+  join(work, 'nginx', 'nginx.conf'),
+  `worker_processes 1;
+daemon off;
+pid ${work}/nginx/nginx.pid;
+error_log ${work}/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/nginx/body;
+  proxy_temp_path ${work}/nginx/proxy;
+  fastcgi_temp_path ${work}/nginx/fastcgi;
+  uwsgi_temp_path ${work}/nginx/uwsgi;
+  scgi_temp_path ${work}/nginx/scgi;
+  proxy_cache_path ${work}/nginx/cache keys_zone=bench:10m max_size=1g;
+  upstream origin { server 127.0.0.1:${originPort}; keepalive 32; }
+  server {
+    listen 127.0.0.1:${nginxPort};
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache bench;
+      proxy_cache_lock on;
+    }
+  }
+}
+`,
+);
+start('taskset', ['-c', '1', 'nginx', '-p', join(work, 'nginx'), '-c', join(work, 'nginx', 'nginx.conf')]);
+await Promise.all([waitForPort(originPort), waitForPort(meridianPort), waitForPort(nginxPort)]);
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), duration, connections, pinning: 'servers on core 1, wrk on core 0' };
+for (const [label, path] of [['hit_1KiB', '/1k'], ['hit_100KiB', '/100k']] as const) {
+  for (const port of [meridianPort, nginxPort]) {
+    await get(port, path);
+    await get(port, path);
+  }
+  const meridian = await wrk(meridianPort, path);
+  const nginx = await wrk(nginxPort, path);
+  results[label] = { meridian, nginx, ratio: Number((meridian.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)) };
+  process.stdout.write(`${label}: meridian ${meridian.requestsPerSecond} req/s p99 ${meridian.p99Ms} ms; nginx ${nginx.requestsPerSecond} req/s p99 ${nginx.p99Ms} ms; ratio ${(results[label] as { ratio: number }).ratio}\n`);
+}
+
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+const replies = await Promise.all(Array.from({ length: 1000 }, () => get(meridianPort, '/hot-1000', agent)));
+const originFetches = Number((await get(originPort, '/count/hot-1000')).body);
+results.coalescing = { concurrentMisses: 1000, ok: replies.filter((reply) => reply.status === 200).length, originFetches };
+process.stdout.write(`coalescing: 1000 concurrent misses of one key -> ${originFetches} origin fetch(es); ${replies.filter((r) => r.status === 200).length} x 200\n`);
+
+mkdirSync(fromRoot('bench', 'results'), { recursive: true });
+writeFileSync(fromRoot('bench', 'results', 'cache.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.exit(0);

@@ -1,0 +1,397 @@
+/**
+ * Routing benchmark, three parts:
+ *  1. decision latency in process: RoutingEngine.resolve() for ECS clients from every test
+ *     region (p50/p99/max over many decisions);
+ *  2. routed answers per server CPU-second: dnsperf with an ECS option asking a routed name
+ *     of `meridian dns` and, in the same run, gdnsd's geoip plugin serving the same mapping
+ *     from the same committed test GeoIP DB (geo-data/test-city.mmdb); each server pinned to
+ *     one core, dnsperf on another (as bench/dns);
+ *  3. failover: a real HTTP node's health endpoint stops answering; how long until
+ *     `meridian dns` stops handing it out (with the default probe settings).
+ * Writes bench/results/routing.json.
+ *
+ *   npm run bench:routing      (BENCH_SECONDS=10 BENCH_ROUNDS=2 by default)
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer, type Server } from 'node:http';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGeoLocator, loadCoverageFile, openGeoIpDatabase } from '../../src/geo/index.js';
+import { parseRoutingFile, RoutingEngine } from '../../src/routing/index.js';
+import { freePort } from '../../test/helpers/ports.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 200_000);
+const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '1';
+const CLIENT_CORE = process.env.BENCH_CLIENT_CORE ?? '0';
+/** The ECS client dnsperf sends: a /24 in the test DB's Frankfurt range (pool eu, two weighted nodes). */
+const ECS_NET = [81, 3, 4];
+const ECS_OPTION = `8:00011800${ECS_NET.map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+function requireTool(name: string, pkg: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} is not installed: apt-get install ${pkg}`);
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** The routing records the benchmark serves: the example's mapping, health-checked against local nodes. */
+function routingYaml(healthPort: number): string {
+  return `
+edge:
+  type: A
+  ttl: 60
+  values: [127.0.1.1, 127.0.2.1]
+  dynamic:
+    pools:
+      eu:
+        fallback: na
+        values:
+          - { value: 127.0.1.1, weight: 3 }
+          - { value: 127.0.1.2, weight: 1 }
+      na:
+        values:
+          - { value: 127.0.2.1 }
+          - { value: 127.0.2.2 }
+      as:
+        fallback: eu
+        values:
+          - { value: 127.0.3.1 }
+          - { value: 127.0.3.2 }
+    rules:
+      - geos: [AS, OC]
+        pool: as
+      - geos: [EU, AF]
+        pool: eu
+      - pool: na
+  octodns:
+    healthcheck: { host: edge.cdn.example.com, path: /_meridian/health, port: ${healthPort}, protocol: HTTP }
+  meridian:
+    ttl: { max: 60, min: 10 }
+`;
+}
+
+/** gdnsd's geoip plugin with the same mapping (continents → ordered datacenters) and the same DB. */
+function gdnsdConfig(port: number, mmdb: string): string {
+  return `options => {
+  listen => [ 127.0.0.1:${port} ]
+  udp_threads => 1
+  tcp_threads => 1
+}
+plugins => {
+  geoip => {
+    maps => {
+      edge_map => {
+        geoip2_db => ${mmdb}
+        datacenters => [na, eu, as]
+        map => {
+          EU => [eu, na]
+          AF => [eu, na]
+          AS => [as, eu]
+          OC => [as, eu]
+          default => [na, eu]
+        }
+      }
+    }
+    resources => {
+      edge => {
+        map => edge_map
+        service_types => up
+        dcmap => {
+          eu => [ 127.0.1.1, 127.0.1.2 ]
+          na => [ 127.0.2.1, 127.0.2.2 ]
+          as => [ 127.0.3.1, 127.0.3.2 ]
+        }
+      }
+    }
+  }
+}
+`;
+}
+
+function query(name: string, ecs?: readonly number[]): Buffer {
+  const labels = name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
+  const header = Buffer.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, ecs ? 1 : 0]);
+  const question = Buffer.concat([...labels, Buffer.from([0, 0, 1, 0, 1])]);
+  if (!ecs) return Buffer.concat([header, question]);
+  const option = Buffer.from([0, 8, 0, 7, 0, 1, 24, 0, ...ecs]);
+  const opt = Buffer.concat([Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, option.length]), option]);
+  return Buffer.concat([header, question, opt]);
+}
+
+/** The A records of one UDP answer, or undefined on timeout. */
+async function ask(port: number, name: string, ecs?: readonly number[]): Promise<string[] | undefined> {
+  const socket = createSocket('udp4');
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 500);
+      socket.once('message', (msg) => {
+        clearTimeout(timer);
+        resolve(parseAnswers(msg));
+      });
+      socket.send(query(name, ecs), port, '127.0.0.1');
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+function parseAnswers(msg: Buffer): string[] {
+  const count = msg.readUInt16BE(6);
+  let offset = 12;
+  while (msg[offset] !== 0) offset += msg[offset]! + 1;
+  offset += 5;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if ((msg[offset]! & 0xc0) === 0xc0) offset += 2;
+    else {
+      while (msg[offset] !== 0) offset += msg[offset]! + 1;
+      offset++;
+    }
+    const type = msg.readUInt16BE(offset);
+    const length = msg.readUInt16BE(offset + 8);
+    if (type === 1) out.push([...msg.subarray(offset + 10, offset + 14)].join('.'));
+    offset += 10 + length;
+  }
+  return out;
+}
+
+async function waitAnswer(name: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    const answers = await ask(port, 'edge.cdn.example.com', ECS_NET);
+    if (answers && answers.length > 0) return;
+  }
+  throw new Error(`${name} did not answer the routed name on port ${port} within 20 s`);
+}
+
+function dnsperf(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', CLIENT_CORE, 'dnsperf', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`dnsperf exited ${code}: ${out.slice(-500)}`))));
+  });
+}
+
+interface Throughput {
+  queries: number;
+  cpuSeconds: number;
+  perCpuSecond: number;
+}
+
+async function throughput(pid: number, port: number, queryFile: string, seconds: number): Promise<Throughput> {
+  const before = cpuSeconds(pid);
+  const out = await dnsperf(['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', '1', '-q', '200', '-E', ECS_OPTION]);
+  const cpu = cpuSeconds(pid) - before;
+  const match = /Queries completed:\s+(\d+)/.exec(out);
+  if (!match) throw new Error(`dnsperf output lacks the query count: ${out.slice(-500)}`);
+  const queries = Number(match[1]);
+  return { queries, cpuSeconds: cpu, perCpuSecond: queries / cpu };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Health endpoints of the six nodes on one port; `hang` makes one stop answering (no response at all). */
+async function startNodes(port: number): Promise<{ servers: Server[]; hang: Set<string> }> {
+  const hang = new Set<string>();
+  const servers: Server[] = [];
+  for (const host of ['127.0.1.1', '127.0.1.2', '127.0.2.1', '127.0.2.2', '127.0.3.1', '127.0.3.2']) {
+    const server = createServer((req, res) => {
+      if (hang.has(host)) return;
+      res.writeHead(req.url === '/_meridian/health' ? 200 : 404).end('ok');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    servers.push(server);
+  }
+  return { servers, hang };
+}
+
+async function decisionLatency(root: string): Promise<{ decisions: number; p50Us: number; p99Us: number; maxUs: number }> {
+  const geoip = await openGeoIpDatabase(join(root, 'geo-data', 'test-city.mmdb'), { watch: false });
+  const coverage = await loadCoverageFile(join(root, 'geo-data', 'coverage.yaml'));
+  const zone = parseRoutingFile(routingYaml(8080), 'cdn.example.com.yaml').zone!;
+  const engine = new RoutingEngine({ zones: [zone], geo: createGeoLocator({ geoip, coverage }) });
+  const firstOctets = [81, 82, 83, 12, 13, 24, 126, 175, 177, 101, 41, 5];
+  const questions = Array.from({ length: 4096 }, (_, i) => ({
+    name: 'edge.cdn.example.com',
+    type: 1,
+    zone: 'cdn.example.com',
+    clientAddress: '192.0.2.53',
+    ecs: { family: 1 as const, sourcePrefix: 24, address: `${firstOctets[i % firstOctets.length]}.${(i * 7) & 255}.${(i >> 4) & 255}.0` },
+  }));
+  for (let i = 0; i < 50_000; i++) engine.resolve(questions[i & 4095]!);
+  const samples = new Float64Array(DECISIONS);
+  for (let i = 0; i < DECISIONS; i++) {
+    const start = process.hrtime.bigint();
+    engine.resolve(questions[i & 4095]!);
+    samples[i] = Number(process.hrtime.bigint() - start) / 1000;
+  }
+  geoip.close();
+  samples.sort();
+  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { decisions: DECISIONS, p50Us: at(0.5), p99Us: at(0.99), maxUs: samples[samples.length - 1]! };
+}
+
+async function main(): Promise<void> {
+  requireTool('gdnsd', 'gdnsd');
+  requireTool('dnsperf', 'dnsperf');
+  requireTool('taskset', 'util-linux');
+  const root = repoRoot();
+  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const mmdb = join(root, 'geo-data', 'test-city.mmdb');
+
+  const decision = await decisionLatency(root);
+  process.stderr.write(`decision latency over ${decision.decisions}: p50 ${decision.p50Us.toFixed(1)} µs, p99 ${decision.p99Us.toFixed(1)} µs, max ${decision.maxUs.toFixed(0)} µs\n`);
+
+  const work = mkdtempSync(join(tmpdir(), 'meridian-bench-routing-'));
+  const children: ChildProcess[] = [];
+  const healthPort = await freePort();
+  const nodes = await startNodes(healthPort);
+  try {
+    const zonesDir = join(work, 'zones');
+    mkdirSync(zonesDir);
+    copyFileSync(join(root, 'zones', 'cdn.example.com.zone'), join(zonesDir, 'cdn.example.com.zone'));
+    writeFileSync(join(zonesDir, 'cdn.example.com.yaml'), routingYaml(healthPort));
+    const queryFile = join(work, 'queries.txt');
+    writeFileSync(queryFile, 'edge.cdn.example.com A\n');
+    // The same server answering a static name with the same ECS option: what routing itself costs.
+    const staticFile = join(work, 'static.txt');
+    writeFileSync(staticFile, 'www.cdn.example.com A\n');
+
+    const gdnsdDir = join(work, 'gdnsd');
+    mkdirSync(join(gdnsdDir, 'zones'), { recursive: true });
+    const zoneText = readFileSync(join(root, 'zones', 'cdn.example.com.zone'), 'utf8');
+    writeFileSync(join(gdnsdDir, 'zones', 'cdn.example.com'), `${zoneText}\nedge 60 DYNA geoip!edge\n`);
+    const gdnsdPort = await freePort();
+    writeFileSync(join(gdnsdDir, 'config'), gdnsdConfig(gdnsdPort, mmdb));
+    const meridianPort = await freePort();
+
+    const meridian = spawn('taskset', ['-c', SERVER_CORE, process.execPath, cli, 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--no-watch'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },
+    });
+    children.push(meridian);
+    const gdnsd = spawn('taskset', ['-c', SERVER_CORE, 'gdnsd', '-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let gdnsdLog = '';
+    gdnsd.stderr!.on('data', (d: Buffer) => (gdnsdLog += d.toString()));
+    children.push(gdnsd);
+    await waitAnswer('meridian dns', meridianPort, meridian);
+    await waitAnswer('gdnsd geoip', gdnsdPort, gdnsd).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${gdnsdLog.slice(-2000)}`);
+    });
+    const sample = { meridian: await ask(meridianPort, 'edge.cdn.example.com', ECS_NET), gdnsd: await ask(gdnsdPort, 'edge.cdn.example.com', ECS_NET) };
+    process.stderr.write(`ECS ${ECS_NET.join('.')}.0/24 → meridian ${sample.meridian?.join(',')}, gdnsd ${sample.gdnsd?.join(',')}\n`);
+
+    const servers = [
+      { name: 'meridian', pid: meridian.pid!, port: meridianPort, file: queryFile },
+      { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, file: queryFile },
+      { name: 'meridian-static', pid: meridian.pid!, port: meridianPort, file: staticFile },
+    ];
+    for (const s of servers) await throughput(s.pid, s.port, s.file, 2);
+    const totals = new Map<string, Throughput>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of servers) {
+        const t = await throughput(s.pid, s.port, s.file, SECONDS);
+        process.stderr.write(`round ${round + 1} ${s.name}: ${t.queries} routed queries, ${t.cpuSeconds.toFixed(2)} CPU-s, ${Math.round(t.perCpuSecond)} q/CPU-s\n`);
+        const prev = totals.get(s.name);
+        const queries = (prev?.queries ?? 0) + t.queries;
+        const cpu = (prev?.cpuSeconds ?? 0) + t.cpuSeconds;
+        totals.set(s.name, { queries, cpuSeconds: cpu, perCpuSecond: queries / cpu });
+      }
+    }
+    const m = totals.get('meridian')!;
+    const g = totals.get('gdnsd')!;
+    const st = totals.get('meridian-static')!;
+    const ratio = m.perCpuSecond / g.perCpuSecond;
+
+    // Failover: the node this ECS client is answered with stops answering its health checks.
+    const victim = (await ask(meridianPort, 'edge.cdn.example.com', ECS_NET))![0]!;
+    nodes.hang.add(victim);
+    const started = Date.now();
+    let failoverMs = Number.NaN;
+    while (Date.now() - started < 30_000) {
+      const answers = await ask(meridianPort, 'edge.cdn.example.com', ECS_NET);
+      if (answers && answers.length > 0 && !answers.includes(victim)) {
+        failoverMs = Date.now() - started;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await ask(meridianPort, 'edge.cdn.example.com', ECS_NET);
+
+    const lines = [
+      `| server          | routed q/CPU-s |`,
+      `|-----------------|----------------|`,
+      `| meridian dns    | ${Math.round(m.perCpuSecond).toString().padStart(14)} |`,
+      `| gdnsd geoip     | ${Math.round(g.perCpuSecond).toString().padStart(14)} |`,
+      `| meridian static | ${Math.round(st.perCpuSecond).toString().padStart(14)} |  (www, same ECS: the server without routing)`,
+      '',
+      `ratio meridian/gdnsd geoip (routed q per server CPU-second): ${ratio.toFixed(3)}  (target >= 0.5)`,
+      `routed/static on the same meridian server: ${(m.perCpuSecond / st.perCpuSecond).toFixed(3)}`,
+      `decision latency (in process, ${decision.decisions} decisions): p50 ${decision.p50Us.toFixed(1)} µs, p99 ${decision.p99Us.toFixed(1)} µs (target p99 < 1000 µs)`,
+      `failover: ${victim} stopped answering health checks; gone from answers after ${(failoverMs / 1000).toFixed(2)} s (now ${after?.join(',')}); clients also wait out at most one TTL (60 s, 10 s while changing)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      loadAverage: loadavg(),
+      settings: { seconds: SECONDS, rounds: ROUNDS, serverCore: SERVER_CORE, clientCore: CLIENT_CORE, ecs: `${ECS_NET.join('.')}.0/24`, decisions: DECISIONS },
+      decisionLatencyUs: { p50: decision.p50Us, p99: decision.p99Us, max: decision.maxUs },
+      meridian: m,
+      gdnsdGeoip: g,
+      meridianStatic: st,
+      ratio: Number(ratio.toFixed(3)),
+      routedToStatic: Number((m.perCpuSecond / st.perCpuSecond).toFixed(3)),
+      failover: { node: victim, seconds: Number((failoverMs / 1000).toFixed(2)), probe: 'defaults: interval 1 s, timeout 0.75 s, down after 3 failures' },
+    };
+    const out = join(root, 'bench', 'results', 'routing.json');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(`wrote ${out}\n`);
+  } finally {
+    await Promise.all(children.map(stop));
+    for (const server of nodes.servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,23 @@
+export { startCacheNode } from './node.js';
+export { loadCacheConfig, parseCacheConfig, cacheConfigSchema, type CacheFlags, type CacheConfigInput } from './config.js';
+export { CacheError, CacheErrorCode } from './errors.js';
+export { HEALTH_PATH, MIN_SEQUENCE_HEADER, FETCH_SEQUENCE_HEADER } from './proxy.js';
+export { MemoryStore } from './stores/memory-store.js';
+export { DiskStore } from './stores/disk-store.js';
+export { RedisStore } from './stores/redis-store.js';
+export { rendezvousOrder } from './rendezvous.js';
+export type {
+  CacheNode,
+  CacheNodeDeps,
+  CacheNodeConfig,
+  SiteConfig,
+  StoreConfig,
+  CacheStore,
+  StoreEntry,
+  StoredObject,
+  StoredMeta,
+  StoreEvents,
+  VaryMarker,
+  AdminRoute,
+  AdminHandler,
+} from './types.js';

@@ -1,0 +1,78 @@
+/**
+ * The OPT record of a response (RFC 6891 6.1.2): our payload size, the extended
+ * rcode, the query's DO bit (RFC 3225 3), and the options we echo: ECS with its
+ * scope (RFC 7871 7.2.1) and NSID when asked for (RFC 5001 2.1).
+ */
+import type { ParsedQuery } from './query-parser.js';
+import { EDNS_DO, EdnsOption, RRType } from './wire.js';
+
+/** Bytes of the fixed OPT RR: root name, type, class, TTL, RDLENGTH. */
+const OPT_FIXED = 11;
+
+export function optLength(q: ParsedQuery, nsid: Buffer | undefined): number {
+  let len = OPT_FIXED;
+  if (q.ecs) len += 8 + q.ecsAddressLength;
+  if (q.nsid && nsid !== undefined) len += 4 + nsid.length;
+  return len;
+}
+
+/** Writes the OPT RR at `off`; returns the offset after it. */
+export function writeOpt(out: Buffer, off: number, query: Buffer, q: ParsedQuery, payload: number, extendedRcode: number, ecsScope: number, nsid: Buffer | undefined): number {
+  out[off] = 0;
+  out.writeUInt16BE(RRType.OPT, off + 1);
+  out.writeUInt16BE(payload, off + 3);
+  out[off + 5] = extendedRcode;
+  out[off + 6] = 0; // version: we speak EDNS version 0 only
+  out.writeUInt16BE(q.ednsDo ? EDNS_DO : 0, off + 7);
+  let p = off + OPT_FIXED;
+  if (q.ecs) {
+    out.writeUInt16BE(EdnsOption.ECS, p);
+    out.writeUInt16BE(4 + q.ecsAddressLength, p + 2);
+    out.writeUInt16BE(q.ecsFamily, p + 4);
+    out[p + 6] = q.ecsSourcePrefix;
+    // RFC 7871 7.2.1: the scope may not be more specific than the family allows, and is 0 when the source was 0.
+    out[p + 7] = q.ecsSourcePrefix === 0 ? 0 : Math.min(ecsScope, q.ecsFamily === 1 ? 32 : 128);
+    query.copy(out, p + 8, q.ecsAddressStart, q.ecsAddressStart + q.ecsAddressLength);
+    p += 8 + q.ecsAddressLength;
+  }
+  if (q.nsid && nsid !== undefined) {
+    out.writeUInt16BE(EdnsOption.NSID, p);
+    out.writeUInt16BE(nsid.length, p + 2);
+    nsid.copy(out, p + 4);
+    p += 4 + nsid.length;
+  }
+  out.writeUInt16BE(p - off - OPT_FIXED, off + 9);
+  return p;
+}
+
+/** The ECS address of the query in text form, for the dynamic resolver. */
+export function ecsAddressText(query: Buffer, q: ParsedQuery): string {
+  const size = q.ecsFamily === 1 ? 4 : 16;
+  const bytes = Buffer.alloc(size);
+  query.copy(bytes, 0, q.ecsAddressStart, q.ecsAddressStart + q.ecsAddressLength);
+  if (size === 4) return [...bytes].join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  return compressIpv6(groups);
+}
+
+/** RFC 5952 4.2: the longest run (of two or more) of zero groups becomes "::". */
+function compressIpv6(groups: string[]): string {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (bestStart < 0) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+}

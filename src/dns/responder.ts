@@ -1,0 +1,207 @@
+/**
+ * One query in, one response out (or nothing): the transport-independent core.
+ * Static answers come from the template cache: on a hit the prepared body is
+ * copied and patched (ID, RD, the question's original case, the OPT tail), which
+ * is the whole cost of a query. Misses run the RFC 1034 lookup and fill the cache.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Zone } from '../zone/index.js';
+import { answerFromDynamic, answerFromZone, emptyAnswer } from './answer.js';
+import { ecsAddressText, optLength, writeOpt } from './edns.js';
+import { DnsMetrics, LATENCY_SAMPLE_EVERY, TRANSPORT_UDP } from './metrics.js';
+import { ParsedQuery, ParseStatus } from './query-parser.js';
+import { encodeBody, type ResponseBody } from './response-encoder.js';
+import { TemplateCache } from './template-cache.js';
+import type { DnsQuestionContext, DynamicResolver, ZoneSource } from './types.js';
+import { CLASS_ANY, CLASS_IN, CLASSIC_UDP_PAYLOAD, Flag, HEADER_LENGTH, RRType, Rcode } from './wire.js';
+
+export interface ResponderOptions {
+  zones: ZoneSource;
+  dynamic?: DynamicResolver | undefined;
+  /** UDP payload size we advertise and honour (RFC 6891 6.2.5). */
+  ednsPayload: number;
+  /** RFC 5001 server identifier, returned when a query asks for it. */
+  nsid?: Buffer | undefined;
+  templateCapacity: number;
+  metrics: DnsMetrics;
+}
+
+/**
+ * Query types that are not lookups: OPT is never a question (RFC 6891 6.1.1), zone
+ * transfers are not offered (REFUSED, as for a server that does not allow them),
+ * and MAILA/MAILB are obsolete (RFC 883 meta-types).
+ */
+const SPECIAL_QTYPES: Readonly<Record<number, number>> = {
+  [RRType.OPT]: Rcode.FORMERR,
+  [RRType.IXFR]: Rcode.REFUSED,
+  [RRType.AXFR]: Rcode.REFUSED,
+  [RRType.MAILB]: Rcode.NOTIMP,
+  [RRType.MAILA]: Rcode.NOTIMP,
+};
+
+/** RFC 7766 8 / RFC 1035 4.2.2: a TCP message is limited only by its 16-bit length prefix. */
+const TCP_LIMIT = 65535;
+
+export class Responder {
+  private readonly q = new ParsedQuery();
+  private readonly cache: TemplateCache;
+  private sampleCountdown = LATENCY_SAMPLE_EVERY;
+  private generation: number | undefined;
+
+  constructor(private readonly options: ResponderOptions) {
+    this.cache = new TemplateCache(options.templateCapacity);
+  }
+
+  /** Forget every prepared response (zones reloaded, or for tests). */
+  invalidate(): void {
+    this.cache.clear();
+    this.options.metrics.templates = 0;
+  }
+
+  /**
+   * Answers one message. `transport` is TRANSPORT_UDP or TRANSPORT_TCP. Returns
+   * undefined when the message must be dropped. Never throws.
+   */
+  handle(query: Buffer, transport: number, clientAddress: string): Buffer | undefined {
+    const metrics = this.options.metrics;
+    if (--this.sampleCountdown > 0) return this.guarded(query, transport, clientAddress);
+    this.sampleCountdown = LATENCY_SAMPLE_EVERY;
+    const start = performance.now();
+    const response = this.guarded(query, transport, clientAddress);
+    metrics.latency.observe((performance.now() - start) / 1000);
+    return response;
+  }
+
+  private guarded(query: Buffer, transport: number, clientAddress: string): Buffer | undefined {
+    try {
+      return this.respond(query, transport, clientAddress);
+    } catch {
+      // A bug or a throwing dynamic resolver must cost one answer, not the process.
+      this.options.metrics.drop('internal_error');
+      try {
+        return query.length >= HEADER_LENGTH && this.q.hasQuestion ? this.errorResponse(query, Rcode.SERVFAIL, transport, true) : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+
+  private respond(query: Buffer, transport: number, clientAddress: string): Buffer | undefined {
+    const q = this.q;
+    const status = q.parse(query);
+    if (status !== ParseStatus.OK) {
+      if (status === ParseStatus.DROP) {
+        this.options.metrics.drop(q.reason === 'response_bit' ? 'response_bit' : 'short_header');
+        return undefined;
+      }
+      // RFC 6891 7: a broken OPT means we cannot trust it enough to answer with one.
+      return this.errorResponse(query, status === ParseStatus.NOTIMP ? Rcode.NOTIMP : Rcode.FORMERR, transport, q.reason !== 'bad_opt');
+    }
+    // RFC 6891 6.1.3: we implement version 0 only.
+    if (q.edns && q.ednsVersion > 0) return this.errorResponse(query, Rcode.BADVERS, transport, true);
+    if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return this.errorResponse(query, Rcode.REFUSED, transport, true);
+    const special = SPECIAL_QTYPES[q.qtype];
+    if (special !== undefined) return this.errorResponse(query, special, transport, true);
+
+    const zones = this.options.zones;
+    const generation = zones.generation;
+    if (generation !== this.generation) {
+      this.generation = generation;
+      this.invalidate();
+    }
+    const dynamic = this.options.dynamic;
+    if (dynamic === undefined) {
+      const template = this.cache.get(q.qtype, q.key);
+      if (template !== undefined && (generation !== undefined || zones.findZone(template.name) === template.zone)) {
+        this.options.metrics.templateLookup(true);
+        return this.finish(query, template.body, transport, 0);
+      }
+    }
+    this.options.metrics.templateLookup(false);
+    const name = q.canonicalName(query);
+    const zone = zones.findZone(name);
+    if (zone !== undefined && dynamic !== undefined) {
+      const decided = dynamic.resolve(this.context(query, name, zone, clientAddress));
+      if (decided !== undefined) {
+        const body = encodeBody(query, q.qnameEnd + 4, name, answerFromDynamic(zone, decided));
+        return this.finish(query, body, transport, decided.ecsScopePrefix);
+      }
+      const template = this.cache.get(q.qtype, q.key);
+      if (template !== undefined && template.zone === zone) return this.finish(query, template.body, transport, 0);
+    }
+    // RFC 1034 4.3.2 step 2: not ours at all. We never recurse.
+    const answer = zone === undefined ? emptyAnswer(Rcode.REFUSED, false) : answerFromZone(zone, name, q.qtype);
+    const body = encodeBody(query, q.qnameEnd + 4, name, answer);
+    this.cache.set(q.qtype, q.key, { body, name, zone });
+    this.options.metrics.templates = this.cache.size;
+    return this.finish(query, body, transport, 0);
+  }
+
+  private context(query: Buffer, name: string, zone: Zone, clientAddress: string): DnsQuestionContext {
+    const q = this.q;
+    const context: DnsQuestionContext = { name, type: q.qtype, zone: zone.origin, clientAddress };
+    if (q.ecs) context.ecs = { family: q.ecsFamily === 1 ? 1 : 2, sourcePrefix: q.ecsSourcePrefix, address: ecsAddressText(query, q) };
+    return context;
+  }
+
+  /** Copies a prepared body for this query: ID, RD, question case, OPT, truncation. */
+  private finish(query: Buffer, body: ResponseBody, transport: number, ecsScope: number): Buffer {
+    const q = this.q;
+    const nsid = this.options.nsid;
+    const opt = q.edns ? optLength(q, nsid) : 0;
+    const limit = transport === TRANSPORT_UDP ? this.udpLimit() : TCP_LIMIT;
+    const full = body.bytes.length;
+    let length = full;
+    let truncated = false;
+    if (full + opt > limit) {
+      // RFC 2181 9: drop optional additional data first; set TC only when required data does not fit.
+      if (!body.additionalRequired && body.lengthWithoutAdditional + opt <= limit) length = body.lengthWithoutAdditional;
+      else {
+        length = body.questionEnd;
+        truncated = true;
+      }
+    }
+    const out = Buffer.allocUnsafe(length + opt);
+    body.bytes.copy(out, 0, 0, length);
+    out.writeUInt16BE(q.id, 0);
+    // RFC 1035 4.1.1: RD is copied; RA stays clear (we never recurse).
+    out[2] = out[2]! | ((q.flags & Flag.RD) >>> 8) | (truncated ? Flag.TC >>> 8 : 0);
+    // 0x20: the question keeps the client's case (and its class), and owner names point at it.
+    query.copy(out, HEADER_LENGTH, HEADER_LENGTH, q.qnameEnd + 4);
+    if (length !== full) {
+      if (truncated) out.fill(0, 6, 10);
+      out.writeUInt16BE(0, 10);
+    }
+    if (opt > 0) {
+      writeOpt(out, length, query, q, this.options.ednsPayload, 0, ecsScope, nsid);
+      out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+    }
+    this.options.metrics.response(transport, body.rcode);
+    return out;
+  }
+
+  /** RFC 6891 6.2.3/6.2.5: the smaller of the client's payload (at least 512) and ours. */
+  private udpLimit(): number {
+    const q = this.q;
+    if (!q.edns) return CLASSIC_UDP_PAYLOAD;
+    return Math.min(Math.max(q.ednsPayload, CLASSIC_UDP_PAYLOAD), this.options.ednsPayload);
+  }
+
+  /** A response with no records: the header, the question when readable, and OPT when allowed. */
+  private errorResponse(query: Buffer, rcode: number, transport: number, withOpt: boolean): Buffer {
+    const q = this.q;
+    const nsid = this.options.nsid;
+    const questionEnd = q.hasQuestion ? q.qnameEnd + 4 : HEADER_LENGTH;
+    const opt = withOpt && q.edns ? optLength(q, nsid) : 0;
+    const out = Buffer.alloc(questionEnd + opt);
+    query.copy(out, 0, 0, questionEnd);
+    const opcode = q.flags & 0x7800;
+    out.writeUInt16BE(Flag.QR | opcode | (q.flags & Flag.RD) | (rcode & 0xf), 2);
+    out.writeUInt16BE(q.hasQuestion ? 1 : 0, 4);
+    out.writeUInt32BE(0, 6);
+    out.writeUInt16BE(opt > 0 ? 1 : 0, 10);
+    if (opt > 0) writeOpt(out, questionEnd, query, q, this.options.ednsPayload, rcode >>> 4, 0, nsid);
+    this.options.metrics.response(transport, rcode);
+    return out;
+  }
+}

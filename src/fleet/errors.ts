@@ -1,0 +1,18 @@
+import { MeridianError } from '../errors/index.js';
+
+/** Stable codes of the fleet room; the README lists each with what to do. */
+export const FleetErrorCode = {
+  /** A probe target breaks the schema (bad URL, threshold out of range, duplicate id, ...). */
+  TargetInvalid: 'MERIDIAN_E_FLEET_TARGET_INVALID',
+  /** A load report is not a number in 0..1. */
+  LoadInvalid: 'MERIDIAN_E_FLEET_LOAD_INVALID',
+} as const;
+
+export type FleetErrorCode = (typeof FleetErrorCode)[keyof typeof FleetErrorCode];
+
+export class FleetError extends MeridianError {
+  constructor(code: FleetErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(code, message, options);
+    this.name = 'FleetError';
+  }
+}

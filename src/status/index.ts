@@ -1,0 +1,18 @@
+export type {
+  GeoPoint,
+  NodeHealth,
+  NodeTier,
+  StatusDecision,
+  StatusHandler,
+  StatusNode,
+  StatusPurge,
+  StatusRoute,
+  StatusRoutes,
+  StatusRoutesOptions,
+  StatusSnapshot,
+  StatusSource,
+} from './types.js';
+export { RecentBuffer } from './recent-buffer.js';
+export { createStatusRoutes, STATUS_PATHS } from './routes.js';
+export { serveStatusPage, type ServeStatusOptions, type StatusServer } from './serve.js';
+export { StatusError, StatusErrorCode } from './errors.js';

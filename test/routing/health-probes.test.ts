@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { HealthTracker, ProbeManager } from '../../src/fleet/index.js';
+import { syncProbes } from '../../src/routing/index.js';
+import { freePort } from '../helpers/ports.js';
+import { answerTexts, engineFor, question } from './support.js';
+
+/** A cache node stand-in: a real HTTP server whose health endpoint can be switched. */
+async function startNode(host: string, port: number): Promise<{ server: Server; healthy: { value: boolean }; hits: { value: number } }> {
+  const healthy = { value: true };
+  const hits = { value: 0 };
+  const server = createServer((req, res) => {
+    if (req.url === '/_meridian/health') {
+      hits.value++;
+      res.writeHead(healthy.value ? 200 : 503).end(healthy.value ? 'ok' : 'draining');
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return { server, healthy, hits };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - start;
+}
+
+test('real HTTP nodes going down and up change the answers', async (t) => {
+  const port = await freePort('127.0.0.1');
+  const a = await startNode('127.0.0.1', port);
+  t.after(() => a.server.close());
+  const b = await startNode('127.0.0.2', port);
+  t.after(() => b.server.close());
+
+  const health = new HealthTracker();
+  const routed = engineFor(nodesYaml(port), { health });
+  const manager = new ProbeManager({ tracker: health });
+  t.after(() => manager.close());
+  const unsync = syncProbes(routed, manager, (err) => assert.fail(String(err)));
+  t.after(unsync);
+  assert.equal(manager.targets().length, 2);
+
+  // Many client subnets so both nodes have clients; weight 100:1 puts nearly all on node a.
+  const clients = Array.from({ length: 50 }, (_, i) => question('edge.cdn.test', `10.0.${i}.1`));
+  const answers = (): string[] => clients.map((q) => answerTexts(routed.resolve(q))[0]!);
+  await until('both nodes probed', () => a.hits.value >= 2 && b.hits.value >= 2);
+  assert.ok(answers().filter((x) => x === '127.0.0.1').length > 40, 'node a (weight 100) has most clients');
+
+  a.healthy.value = false;
+  const downMs = await until('node a leaves the answers', () => answers().every((x) => x === '127.0.0.2'));
+  assert.ok(downMs < 8000);
+  const state = [...health.targets()].map((id) => health.state(id)!);
+  assert.ok(state.some((s) => !s.up), 'the tracker holds a down target');
+
+  a.healthy.value = true;
+  await until('node a comes back', () => answers().filter((x) => x === '127.0.0.1').length > 40);
+
+  // Not just a bad status: a node that stops answering at all also leaves.
+  await new Promise<void>((resolve) => b.server.close(() => resolve()));
+  b.server.closeAllConnections();
+  a.healthy.value = false;
+  await until('with a draining and b gone, the all-down policy answers from the pool', () => {
+    const d = routed.explain({ name: 'edge.cdn.test', client: '10.0.0.1' });
+    return d.trace.some((l) => l.step === 'all-down' && l.reason.startsWith('policy all'));
+  });
+});
+
+function nodesYaml(port: number): string {
+  return `
+edge:
+  type: A
+  ttl: 30
+  values: [127.0.0.1, 127.0.0.2]
+  dynamic:
+    pools:
+      main:
+        values:
+          - { value: 127.0.0.1, weight: 100 }
+          - { value: 127.0.0.2, weight: 1 }
+    rules:
+      - pool: main
+  octodns:
+    healthcheck: { path: /_meridian/health, port: ${port}, protocol: HTTP, host: edge.cdn.test }
+  meridian:
+    healthcheck: { interval: 0.1, timeout: 0.1, up_threshold: 2, down_threshold: 2, body_match: ok }
+`;
+}
