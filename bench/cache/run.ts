@@ -2,7 +2,7 @@
  * Cache benchmark: wrk against `meridian cache` and nginx proxy_cache in the same run,
  * both serving the same cached objects from one origin. Each server is pinned to core 1
  * (`taskset -c 1`), wrk to core 0. Measures 1 KiB and 100 KiB hits (requests/s, p99)
- * and the number of origin fetches caused by 1000 concurrent misses of one key.
+ * (plus a bare node:http + Map server as the Node ceiling) and the number of origin fetches caused by 1000 concurrent misses of one key.
  * Writes bench/results/cache.json.
  *
  *   npm run bench:cache                 (BENCH_DURATION=10s BENCH_CONNECTIONS=50 by default)
@@ -56,9 +56,9 @@ function get(port: number, path: string, agent?: Agent): Promise<{ status: numbe
   });
 }
 
-function wrk(port: number, path: string): Promise<{ requestsPerSecond: number; p99Ms: number; errors: string }> {
+function wrk(port: number, path: string, seconds = duration): Promise<{ requestsPerSecond: number; p99Ms: number; errors: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${duration}`, '--latency', `http://127.0.0.1:${port}${path}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}`, '--latency', `http://127.0.0.1:${port}${path}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
@@ -102,6 +102,22 @@ writeFileSync(
 );
 start('taskset', ['-c', '1', process.execPath, cliPath(), 'cache', '--config', meridianConfig], { MERIDIAN_LOG_LEVEL: 'error' });
 
+// Context: a bare node:http server answering from an lru-cache (no HTTP semantics), the ceiling for Node.
+const barePort = await freePort();
+const bareSource = `
+const http = require('node:http');
+const lru = new Map();
+const one = Buffer.alloc(1024, 97), hundred = Buffer.alloc(100 * 1024, 98);
+const date = new Date().toUTCString();
+lru.set('/1k', one); lru.set('/100k', hundred);
+http.createServer((req, res) => {
+  const body = lru.get(req.url);
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=3600', date, age: '0', 'content-length': body.length });
+  res.end(body);
+}).listen(${barePort}, '127.0.0.1');
+`;
+start('taskset', ['-c', '1', process.execPath, '-e', bareSource]);
+
 const nginxPort = await freePort();
 mkdirSync(join(work, 'nginx', 'cache'), { recursive: true });
 writeFileSync(
@@ -134,18 +150,23 @@ http {
 `,
 );
 start('taskset', ['-c', '1', 'nginx', '-p', join(work, 'nginx'), '-c', join(work, 'nginx', 'nginx.conf')]);
-await Promise.all([waitForPort(originPort), waitForPort(meridianPort), waitForPort(nginxPort)]);
+await Promise.all([waitForPort(originPort), waitForPort(meridianPort), waitForPort(nginxPort), waitForPort(barePort)]);
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), duration, connections, pinning: 'servers on core 1, wrk on core 0' };
 for (const [label, path] of [['hit_1KiB', '/1k'], ['hit_100KiB', '/100k']] as const) {
-  for (const port of [meridianPort, nginxPort]) {
+  // Fill each cache, then a short discarded wrk run so every server is measured warm (JIT, pools).
+  for (const port of [meridianPort, nginxPort, barePort]) {
     await get(port, path);
     await get(port, path);
+    await wrk(port, path, '2s');
   }
   const meridian = await wrk(meridianPort, path);
   const nginx = await wrk(nginxPort, path);
-  results[label] = { meridian, nginx, ratio: Number((meridian.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)) };
-  process.stdout.write(`${label}: meridian ${meridian.requestsPerSecond} req/s p99 ${meridian.p99Ms} ms; nginx ${nginx.requestsPerSecond} req/s p99 ${nginx.p99Ms} ms; ratio ${(results[label] as { ratio: number }).ratio}\n`);
+  const bareNode = await wrk(barePort, path);
+  const ratio = Number((meridian.requestsPerSecond / nginx.requestsPerSecond).toFixed(3));
+  const bareRatio = Number((bareNode.requestsPerSecond / nginx.requestsPerSecond).toFixed(3));
+  results[label] = { meridian, nginx, bareNode, ratio, bareNodeRatio: bareRatio };
+  process.stdout.write(`${label}: meridian ${meridian.requestsPerSecond} req/s p99 ${meridian.p99Ms} ms; nginx ${nginx.requestsPerSecond} req/s p99 ${nginx.p99Ms} ms; bare node ${bareNode.requestsPerSecond} req/s; meridian/nginx ${ratio} (bare node/nginx ${bareRatio})\n`);
 }
 
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });

@@ -24,16 +24,22 @@ const subscriber = new InvalidationSubscriber({ store, nodeId: id, logger, block
 
 /** 'each': report every purge; a number: report once when that sequence is applied. */
 let mode: 'each' | number = 'each';
+/** CPU used by this process since the watch began: what applying a burst costs, apart from waiting for a core. */
+let cpuAtWatch = process.cpuUsage();
 subscriber.view.onPurge((event) => {
   if (mode === 'each') process.send!({ type: 'applied', sequence: event.sequence, at: now() });
   else if (event.sequence >= mode) {
-    process.send!({ type: 'applied', sequence: event.sequence, at: now() });
+    const cpu = process.cpuUsage(cpuAtWatch);
+    process.send!({ type: 'applied', sequence: event.sequence, at: now(), cpuMs: (cpu.user + cpu.system) / 1000 });
     mode = Number.POSITIVE_INFINITY;
   }
 });
 process.on('message', (message: { type: string; sequence?: number }) => {
   if (message.type === 'each') mode = 'each';
-  if (message.type === 'watch') mode = message.sequence!;
+  if (message.type === 'watch') {
+    mode = message.sequence!;
+    cpuAtWatch = process.cpuUsage();
+  }
   if (message.type === 'stop') void shutdown();
 });
 

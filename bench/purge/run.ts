@@ -10,12 +10,12 @@
  *    until every node applied the last one. Target <= 1 s. The same burst without
  *    coalescing (one stream entry per purge) runs alongside for the ratio.
  *
- * Writes bench/results/purge.json.   npm run bench:purge   (BENCH_PURGES=300 by default)
+ * Writes bench/results/purge.json.   npm run bench:purge   (BENCH_PURGES=300 BENCH_BURST_ROUNDS=3 by default)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { RedisMetaStore, PurgePublisher, urlScope, waitForAcks, type PurgeReques
 
 const PURGES = Number(process.env.BENCH_PURGES ?? 300);
 const BURST = 10_000;
+const BURST_ROUNDS = Number(process.env.BENCH_BURST_ROUNDS ?? 3);
 const NODES = 3;
 const here = dirname(fileURLToPath(import.meta.url));
 const now = (): number => performance.timeOrigin + performance.now();
@@ -34,6 +35,8 @@ interface BenchNode {
   child: ChildProcess;
   address: string;
   applied: Map<number, number>;
+  /** CPU ms the node spent between the last watch and reaching its sequence. */
+  lastCpuMs: number;
   waiters: Array<{ sequence: number; resolve: () => void }>;
 }
 
@@ -71,16 +74,17 @@ function startNode(id: string, redisUrl: string, keyPrefix: string, origin: stri
     env: { ...process.env, BENCH_REDIS_URL: redisUrl, BENCH_KEY_PREFIX: keyPrefix, BENCH_ORIGIN: origin, BENCH_NODE_ID: id },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const node: BenchNode = { id, child, address: '', applied: new Map(), waiters: [] };
+  const node: BenchNode = { id, child, address: '', applied: new Map(), lastCpuMs: 0, waiters: [] };
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench node ${id} exited with ${code}`)));
-    child.on('message', (message: { type: string; address?: string; sequence?: number; at?: number }) => {
+    child.on('message', (message: { type: string; address?: string; sequence?: number; at?: number; cpuMs?: number }) => {
       if (message.type === 'ready') {
         node.address = message.address!;
         resolve(node);
       }
       if (message.type === 'applied') {
         node.applied.set(message.sequence!, message.at!);
+        if (message.cpuMs !== undefined) node.lastCpuMs = message.cpuMs;
         node.waiters = node.waiters.filter((waiter) => (waiter.sequence <= message.sequence! ? (waiter.resolve(), false) : true));
       }
     });
@@ -98,16 +102,26 @@ async function burst(store: RedisMetaStore, nodes: BenchNode[], coalesce: boolea
   const requests: PurgeRequest[] = Array.from({ length: BURST }, (_, i) => ({ scope: urlScope(`https://bench.example/${label}/${i}`), soft: false }));
   const expected = (await store.snapshot()).sequence + BURST;
   for (const node of nodes) node.child.send({ type: 'watch', sequence: expected });
+  const cpuBefore = process.cpuUsage();
   const started = now();
   const events = await Promise.all(requests.map((r) => publisher.purge([r]))).then((lists) => lists.flat());
   const absorbed = now() - started;
+  const publisherCpu = process.cpuUsage(cpuBefore);
   const last = Math.max(...events.map((e) => e.sequence));
   await Promise.all(nodes.map((node) => appliedOn(node, last)));
   const applied = Math.max(...nodes.map((node) => node.applied.get(last) ?? [...node.applied].find(([seq]) => seq >= last)![1])) - started;
-  return { purges: BURST, streamEntries: (await store.streamLength()) - entriesBefore, absorbedMs: round(absorbed), allNodesAppliedMs: round(applied) };
+  return {
+    purges: BURST,
+    streamEntries: (await store.streamLength()) - entriesBefore,
+    absorbedMs: round(absorbed),
+    allNodesAppliedMs: round(applied),
+    publisherCpuMs: round((publisherCpu.user + publisherCpu.system) / 1000),
+    nodeCpuMs: nodes.map((node) => round(node.lastCpuMs)),
+  };
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map(round);
   const redis = await startRedis();
   const origin = await startOrigin();
   const keyPrefix = 'bench:';
@@ -138,8 +152,13 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const acks = await waitForAcks(store, (await store.snapshot()).sequence, { timeoutMs: 5000 });
 
-    // 2. Bursts, coalesced and not.
-    const coalesced = await burst(store, nodes, true, 'burst');
+    // 2. Bursts, coalesced and not. The first coalesced burst runs on cold code paths; the
+    // figure compared with the target is the median of the warm ones that follow.
+    const cold = await burst(store, nodes, true, 'burst-0');
+    const warm = [];
+    for (let i = 1; i <= BURST_ROUNDS; i++) warm.push(await burst(store, nodes, true, `burst-${i}`));
+    warm.sort((a, b) => a.allNodesAppliedMs - b.allNodesAppliedMs);
+    const coalesced = warm[Math.floor(warm.length / 2)]!;
     const uncoalesced = await burst(store, nodes, false, 'naive');
     await publisher.close();
     await store.close();
@@ -157,10 +176,10 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'purge',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map(round) },
       setup: `${NODES} cache node processes + 1 redis-server on loopback; latency = purge submitted -> node index applied (from then the node answers a miss, checked over HTTP)`,
       latency: { ...latency, pass: latency.p99Ms <= 50 && servedAfterPurge === 0 },
-      burst: { ...coalesced, targetMs: 1000, pass: coalesced.allNodesAppliedMs <= 1000 },
+      burst: { ...coalesced, rounds: BURST_ROUNDS, allRoundsAppliedMs: warm.map((r) => r.allNodesAppliedMs), firstColdRun: cold, targetMs: 1000, pass: coalesced.allNodesAppliedMs <= 1000 },
       burstWithoutCoalescing: uncoalesced,
       coalescingSpeedup: round(uncoalesced.allNodesAppliedMs / coalesced.allNodesAppliedMs),
       allNodesAcked: acks.complete,

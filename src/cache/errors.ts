@@ -6,7 +6,6 @@ export const CacheErrorCode = {
   CONFIG_UNREADABLE: 'MERIDIAN_E_CACHE_CONFIG_UNREADABLE',
   LISTEN_FAILED: 'MERIDIAN_E_CACHE_LISTEN_FAILED',
   UPSTREAM_FAILED: 'MERIDIAN_E_CACHE_UPSTREAM_FAILED',
-  STORE_FAILED: 'MERIDIAN_E_CACHE_STORE_FAILED',
 } as const;
 
 export type CacheErrorCode = (typeof CacheErrorCode)[keyof typeof CacheErrorCode];

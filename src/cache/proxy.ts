@@ -11,7 +11,7 @@ import { appendCacheStatus, formatMember, type CacheStatusMember } from './cache
 import { isNotModified, notModifiedHeaders } from './client-conditionals.js';
 import { Coalescer, waitAtMost } from './coalescer.js';
 import type { CacheNodeConfig, SiteConfig } from './config.js';
-import { responseTags, singleValue, withoutHopByHop } from './http-headers.js';
+import { copyHeaders, responseTags, singleValue, withoutHopByHop } from './http-headers.js';
 import type { CacheMetrics } from './metrics.js';
 import { allowsStaleIfError, allowsStaleOnDisconnect, createPolicy, directivesOf, evaluateFreshness, isStorable, policyRequest, policyView, retentionMs, type Freshness } from './policy.js';
 import { rangeFor } from './range.js';
@@ -102,6 +102,9 @@ export class CacheProxy {
   private readonly statusName: string;
   private readonly isEdge: boolean;
   private readonly via: string;
+  /** Label children bound once: prom-client label lookups are the costliest part of counting a hit. */
+  private readonly counters: Record<'hit' | 'miss' | 'stale' | 'revalidated' | 'pass' | 'error' | 'rejected', { inc(value?: number): void }>;
+  private readonly sentBytes: Record<'cache' | 'upstream', { inc(value?: number): void }>;
 
   constructor(private readonly deps: ProxyDeps) {
     const { config } = deps;
@@ -109,6 +112,17 @@ export class CacheProxy {
     this.via = `1.1 meridian-${config.id}`;
     this.isEdge = config.tier === 'edge';
     this.upstreamSlots = new ConcurrencyLimiter(config.limits.upstreamConcurrency);
+    const requests = deps.metrics.requests;
+    this.counters = {
+      hit: requests.labels({ status: 'hit' }),
+      miss: requests.labels({ status: 'miss' }),
+      stale: requests.labels({ status: 'stale' }),
+      revalidated: requests.labels({ status: 'revalidated' }),
+      pass: requests.labels({ status: 'pass' }),
+      error: requests.labels({ status: 'error' }),
+      rejected: requests.labels({ status: 'rejected' }),
+    };
+    this.sentBytes = { cache: deps.metrics.bytes.labels({ source: 'cache' }), upstream: deps.metrics.bytes.labels({ source: 'upstream' }) };
     let wildcard: Site | undefined;
     for (const siteConfig of config.sites) {
       const originUrl = new URL(siteConfig.origin);
@@ -137,6 +151,15 @@ export class CacheProxy {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      this.route(req, res);
+    } catch (err) {
+      // Whatever a hostile request or a broken upstream header does, it costs this response, not the process.
+      this.fail(req, res, err);
+    }
+  };
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     if (url.length > this.deps.config.limits.maxUrlBytes) return this.refuse(res, 414, 'uri-too-long', 'request target too long');
     if (url === HEALTH_PATH || url.startsWith(`${HEALTH_PATH}?`)) return this.health(res);
@@ -152,11 +175,16 @@ export class CacheProxy {
     }
     const method = req.method ?? 'GET';
     const passThrough = site.config.passThroughPrefixes.some((prefix) => path.startsWith(prefix));
-    const work = (method === 'GET' || method === 'HEAD') && !passThrough
-      ? this.serveCacheable(req, res, site, host, path)
-      : this.passThrough(req, res, site, host, path, method);
-    work.catch((err: unknown) => this.fail(req, res, err));
-  };
+    if ((method === 'GET' || method === 'HEAD') && !passThrough) {
+      const key = primaryKey(host, path);
+      const first = this.deps.stores.get(key);
+      // Hit fast path: a synchronous store answer for a fresh object is served without a promise in sight.
+      if (first !== undefined && !(first instanceof Promise) && first.kind === 'object' && this.serveFreshHit(req, res, first.object, host, path)) return;
+      this.serveCacheable(req, res, site, host, path, key, first).catch((err: unknown) => this.fail(req, res, err));
+      return;
+    }
+    this.passThrough(req, res, site, host, path, method).catch((err: unknown) => this.fail(req, res, err));
+  }
 
   private health(res: ServerResponse): void {
     const ok = this.healthy();
@@ -166,7 +194,7 @@ export class CacheProxy {
 
   private refuse(res: ServerResponse, status: number, reason: string, message: string, retryAfter?: number): void {
     this.deps.metrics.rejected.inc({ reason });
-    this.deps.metrics.requests.inc({ status: 'rejected' });
+    this.counters.rejected.inc();
     const headers: Record<string, string> = {
       'content-type': 'text/plain; charset=utf-8',
       'cache-control': 'no-store',
@@ -179,7 +207,7 @@ export class CacheProxy {
 
   private fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     if (err instanceof UpstreamBusyError) return this.refuse(res, 503, 'upstream-saturated', 'too many upstream fetches in flight, retry shortly', 1);
-    this.deps.metrics.requests.inc({ status: 'error' });
+    this.counters.error.inc();
     const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
     const timeout = /TIMEOUT/.test(code);
     this.deps.logger.warn({ err, url: req.url, host: req.headers.host }, 'upstream request failed');
@@ -197,10 +225,28 @@ export class CacheProxy {
 
   // ---- cacheable requests (GET, HEAD) ----
 
-  private async serveCacheable(req: IncomingMessage, res: ServerResponse, site: Site, host: string, path: string): Promise<void> {
-    const key = primaryKey(host, path);
+  /** True when a fresh, unpurged object answered the request; false sends it down the full path. */
+  private serveFreshHit(req: IncomingMessage, res: ServerResponse, object: StoredObject, host: string, path: string): boolean {
+    if (!this.isEdge && req.headers[MIN_SEQUENCE_HEADER] !== undefined) return false;
+    const invalidation = this.deps.invalidation;
+    if (invalidation) {
+      const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags });
+      if (purge && purge.sequence > object.meta.fetchSequence) return false;
+    }
+    const runtime = this.runtime(object);
+    const freshness = evaluateFreshness(runtime.policy, req.headers, false);
+    if (freshness.use !== 'fresh') return false;
+    this.counters.hit.inc();
+    this.deps.metrics.hits.inc();
+    const headers = copyHeaders(runtime.downstream);
+    headers.age = String(Math.floor(freshness.age));
+    this.sendBody(req, res, object.meta.status, headers, object.body, runtime.hitStatus + Math.floor(freshness.ttl), true);
+    return true;
+  }
+
+  private async serveCacheable(req: IncomingMessage, res: ServerResponse, site: Site, host: string, path: string, key: string, first: StoreEntry | undefined | Promise<StoreEntry | undefined>): Promise<void> {
     const minSequence = this.isEdge ? 0 : Number(req.headers[MIN_SEQUENCE_HEADER] ?? 0) || 0;
-    const found = await this.lookup(key, req.headers, host, path, minSequence);
+    const found = await this.lookup(key, first, req.headers, host, path, minSequence);
     let fwd: CacheStatusMember['fwd'] = found.miss;
     if (found.object) {
       const { policy } = this.runtime(found.object);
@@ -209,12 +255,12 @@ export class CacheProxy {
         : evaluateFreshness(policy, req.headers, false);
       if (freshness.use === 'fresh') {
         this.deps.metrics.hits.inc();
-        this.deps.metrics.requests.inc({ status: 'hit' });
+        this.counters.hit.inc();
         return this.sendObject(req, res, found.object, { hit: true, ttl: freshness.ttl });
       }
       if (freshness.use === 'stale-while-revalidate') {
         this.deps.metrics.stale.inc();
-        this.deps.metrics.requests.inc({ status: 'stale' });
+        this.counters.stale.inc();
         this.sendObject(req, res, found.object, { hit: true, ttl: freshness.ttl, detail: found.softPurged ? 'soft-purged' : 'stale-while-revalidate' });
         const stale = found.object;
         this.fills
@@ -240,7 +286,7 @@ export class CacheProxy {
         collapsed = false;
       }
     }
-    this.deps.metrics.requests.inc({ status: outcome.kind === 'stale' ? 'stale' : fwd === 'stale' ? 'revalidated' : 'miss' });
+    this.counters[outcome.kind === 'stale' ? 'stale' : fwd === 'stale' ? 'revalidated' : 'miss'].inc();
     this.sendOutcome(req, res, outcome, fwd, collapsed);
   }
 
@@ -254,8 +300,7 @@ export class CacheProxy {
     return secondaryKey(fields, headers) === secondaryKey(fields, leaderRequest);
   }
 
-  private async lookup(key: string, headers: IncomingHttpHeaders, host: string, path: string, minSequence: number): Promise<Lookup> {
-    const first = this.deps.stores.get(key);
+  private async lookup(key: string, first: StoreEntry | undefined | Promise<StoreEntry | undefined>, headers: IncomingHttpHeaders, host: string, path: string, minSequence: number): Promise<Lookup> {
     let entry: StoreEntry | undefined = first instanceof Promise ? await first : first;
     if (!entry) return { miss: 'uri-miss', softPurged: false };
     let objectKey = key;
@@ -287,9 +332,14 @@ export class CacheProxy {
   /** The live policy and downstream headers of an object, built once per object in memory. */
   private runtime(object: StoredObject): NonNullable<StoredObject['runtime']> {
     if (!object.runtime) {
-      object.runtime = { policy: CachePolicy.fromObject(object.meta.policy), downstream: this.downstreamHeaders(object.meta.headers, object.meta.fetchSequence) };
+      object.runtime = this.newRuntime(CachePolicy.fromObject(object.meta.policy), object.meta.headers, object.meta.fetchSequence);
     }
     return object.runtime;
+  }
+
+  private newRuntime(policy: CachePolicy, headers: StoredHeaders, fetchSequence: number): NonNullable<StoredObject['runtime']> {
+    const downstream = this.downstreamHeaders(headers, fetchSequence);
+    return { policy, downstream, hitStatus: appendCacheStatus(downstream['cache-status'], `${this.statusName}; hit; ttl=`) };
   }
 
   /** Headers for the client or the next tier: recomputed fields dropped; internal ones stripped at the edge. */
@@ -318,7 +368,10 @@ export class CacheProxy {
   }
 
   private async fillWithSlot(req: IncomingMessage, site: Site, host: string, path: string, key: string, stale: StoredObject | undefined, onInterim?: InterimSink): Promise<FillOutcome> {
-    const startSequence = this.applied;
+    // A regional node fetching for an edge that has applied purges up to n fetches after those purges
+    // were issued, so its copy counts as fetched at n even when its own view lags behind.
+    const requested = this.isEdge ? 0 : Number(req.headers[MIN_SEQUENCE_HEADER] ?? 0) || 0;
+    const startSequence = Math.max(this.applied, requested);
     const headers = this.upstreamHeaders(req, CLIENT_ONLY_FIELDS);
     if (stale) {
       const etag = singleValue(stale.meta.headers.etag);
@@ -400,13 +453,13 @@ export class CacheProxy {
         expiresAt: now + retentionMs(policy, this.deps.config.staleRetentionSeconds),
       },
       body,
-      runtime: { policy, downstream: this.downstreamHeaders(headers, fetchSequence) },
+      runtime: this.newRuntime(policy, headers, fetchSequence),
     };
   }
 
   /** RFC 9111 4.3.4: update the stored response with the 304's fields. Undefined when the 304 does not match it. */
   private revalidated(stale: StoredObject, notModified: StoredHeaders, request: IncomingHttpHeaders, site: Site, host: string, path: string, fetchSequence: number): StoredObject | undefined {
-    const merged: StoredHeaders = { ...stale.meta.headers };
+    const merged = copyHeaders(stale.meta.headers);
     for (const name in notModified) if (!NOT_UPDATED_BY_304.has(name)) merged[name] = notModified[name]!;
     const { policy } = this.runtime(stale);
     const view304 = policyView(304, notModified, site.policyOptions);
@@ -452,7 +505,7 @@ export class CacheProxy {
         const headers = this.downstreamHeaders(outcome.headers, undefined);
         const age = outcome.headers.age;
         if (age !== undefined) headers.age = age;
-        return this.sendBody(req, res, outcome.status, headers, outcome.body, { fwd, fwdStatus: outcome.status, collapsed });
+        return this.sendBody(req, res, outcome.status, headers, outcome.body, appendCacheStatus(headers['cache-status'], formatMember(this.statusName, { fwd, fwdStatus: outcome.status, collapsed })), false);
       }
       case 'stream': {
         const headers = this.downstreamHeaders(outcome.headers, undefined);
@@ -460,7 +513,7 @@ export class CacheProxy {
         headers['cache-status'] = appendCacheStatus(headers['cache-status'], formatMember(this.statusName, { fwd, fwdStatus: outcome.status, detail: 'too-large-to-store' }));
         res.writeHead(outcome.status, headers);
         for (const chunk of outcome.head) res.write(chunk);
-        this.deps.metrics.bytes.inc({ source: 'upstream' }, outcome.head.reduce((sum, chunk) => sum + chunk.length, 0));
+        this.sentBytes.upstream.inc(outcome.head.reduce((sum, chunk) => sum + chunk.length, 0));
         pipeline(outcome.rest, res).catch(() => res.destroy());
         return;
       }
@@ -470,12 +523,13 @@ export class CacheProxy {
   /** Hit path: keep it lean (no parsing; one header copy). */
   private sendObject(req: IncomingMessage, res: ServerResponse, object: StoredObject, member: CacheStatusMember): void {
     const { policy, downstream } = this.runtime(object);
-    const headers: StoredHeaders = { ...downstream, age: String(Math.floor(policy.age())) };
-    this.sendBody(req, res, object.meta.status, headers, object.body, member);
+    const headers = copyHeaders(downstream);
+    headers.age = String(Math.floor(policy.age()));
+    this.sendBody(req, res, object.meta.status, headers, object.body, appendCacheStatus(downstream['cache-status'], formatMember(this.statusName, member)), member.hit === true);
   }
 
   /** Answer with a full body, honouring the client's conditionals and single Range. */
-  private sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: StoredHeaders, body: Buffer, member: CacheStatusMember): void {
+  private sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: StoredHeaders, body: Buffer, cacheStatus: string, fromCache: boolean): void {
     let out = headers;
     let payload: Buffer | undefined = body;
     let code = status;
@@ -498,10 +552,10 @@ export class CacheProxy {
       }
     }
     if (payload !== undefined && code !== 204) out['content-length'] = String(payload.length);
-    out['cache-status'] = appendCacheStatus(headers['cache-status'], formatMember(this.statusName, member));
+    out['cache-status'] = cacheStatus;
     res.writeHead(code, out);
     if (payload !== undefined && req.method !== 'HEAD') {
-      this.deps.metrics.bytes.inc({ source: member.hit ? 'cache' : 'upstream' }, payload.length);
+      this.sentBytes[fromCache ? 'cache' : 'upstream'].inc(payload.length);
       res.end(payload);
     } else {
       res.end();
@@ -526,7 +580,7 @@ export class CacheProxy {
       if (response.headers['content-length'] !== undefined) out['content-length'] = response.headers['content-length'];
       if (response.headers.age !== undefined) out.age = response.headers.age;
       out['cache-status'] = appendCacheStatus(out['cache-status'], formatMember(this.statusName, { fwd: unsafe ? 'method' : 'bypass', fwdStatus: response.status }));
-      this.deps.metrics.requests.inc({ status: 'pass' });
+      this.counters.pass.inc();
       res.writeHead(response.status, out);
       await pipeline(response.body, res).catch(() => res.destroy());
     } finally {

@@ -40,7 +40,7 @@ export interface StoredObject {
   meta: StoredMeta;
   body: Buffer;
   /** Runtime only, never serialised: the live policy and the headers sent downstream, built once per object in memory. */
-  runtime?: { policy: CachePolicy; downstream: StoredHeaders };
+  runtime?: { policy: CachePolicy; downstream: StoredHeaders; hitStatus: string };
 }
 
 export type StoreEntry = { kind: 'object'; object: StoredObject } | { kind: 'vary'; marker: VaryMarker };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { loadCacheConfig, startCacheNode } from '../cache/index.js';
+import { loadCacheConfig } from '../cache/index.js';
+import { startFleetNode } from '../demo/index.js';
 import { createLogger } from '../telemetry/index.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -23,11 +24,13 @@ export function registerCacheCommand(program: Command): void {
     .action(async (options: { config?: string; listen?: string[]; origin?: string; id?: string; region?: string; tier?: string; parent?: string[]; redis?: string; admin?: string; adminToken?: string }) => {
       const config = loadCacheConfig(options);
       const logger = createLogger();
-      const node = await startCacheNode(config, { logger });
+      // The node with its metadata wiring: invalidation stream, POST /purge, registry heartbeat.
+      const member = await startFleetNode(config, { logger });
+      const node = member.cache;
       process.stdout.write(`meridian cache ${config.id} (${config.tier}) serving on ${node.addresses.join(', ')}${node.adminAddress ? `, admin on ${node.adminAddress}` : ''}\n`);
       const stop = (signal: string): void => {
         logger.info({ signal }, 'draining');
-        node.close().then(
+        member.close().then(
           () => process.exit(0),
           (err: unknown) => {
             logger.error({ err }, 'error while closing');

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createGeoLocator, loadCoverageFile, openGeoIp, type GeoIpSource, type GeoLocator } from '../geo/index.js';
-import { explainQuery, loadRoutingDirectory, RoutingEngine } from '../routing/index.js';
+import { explainQuery, loadRoutingDirectory, openRoutingLocator, RoutingEngine } from '../routing/index.js';
 
 interface ExplainOptions {
   zones: string;
@@ -12,15 +9,6 @@ interface ExplainOptions {
   ecs?: string;
   geoip?: string;
   coverage?: string;
-}
-
-/** GeoLocator from --geoip and --coverage (default geo-data/coverage.yaml when present). */
-async function openLocator(options: { geoip?: string; coverage?: string }): Promise<{ geo: GeoLocator | undefined; close(): void }> {
-  const coverageFile = options.coverage ?? (existsSync(join('geo-data', 'coverage.yaml')) ? join('geo-data', 'coverage.yaml') : undefined);
-  const coverage = coverageFile ? await loadCoverageFile(coverageFile) : undefined;
-  const geoip: GeoIpSource | undefined = options.geoip ? await openGeoIp(options.geoip) : undefined;
-  if (!coverage && !geoip) return { geo: undefined, close() {} };
-  return { geo: createGeoLocator({ coverage, geoip }), close: () => geoip?.close() };
 }
 
 /**
@@ -41,7 +29,7 @@ export function registerRouteCommand(program: Command): void {
     .option('--coverage <file>', 'coverage map (default geo-data/coverage.yaml when present)')
     .action(async (options: ExplainOptions) => {
       const { zones } = await loadRoutingDirectory(options.zones);
-      const locator = await openLocator(options);
+      const locator = await openRoutingLocator({ geoip: options.geoip, coverageFile: options.coverage });
       try {
         const engine = new RoutingEngine({ zones, geo: locator.geo });
         const decision = explainQuery(engine, { name: options.name, client: options.client, type: options.type, ecs: options.ecs });

@@ -4,7 +4,7 @@
  * scope (RFC 7871 7.2.1) and NSID when asked for (RFC 5001 2.1).
  */
 import type { ParsedQuery } from './query-parser.js';
-import { EDNS_DO, EdnsOption, RRType } from './wire.js';
+import { EDNS_DO, EdnsOption, RRType, read16, write16 } from './wire.js';
 
 /** Bytes of the fixed OPT RR: root name, type, class, TTL, RDLENGTH. */
 const OPT_FIXED = 11;
@@ -19,16 +19,16 @@ export function optLength(q: ParsedQuery, nsid: Buffer | undefined): number {
 /** Writes the OPT RR at `off`; returns the offset after it. */
 export function writeOpt(out: Buffer, off: number, query: Buffer, q: ParsedQuery, payload: number, extendedRcode: number, ecsScope: number, nsid: Buffer | undefined): number {
   out[off] = 0;
-  out.writeUInt16BE(RRType.OPT, off + 1);
-  out.writeUInt16BE(payload, off + 3);
+  write16(out, off + 1, RRType.OPT);
+  write16(out, off + 3, payload);
   out[off + 5] = extendedRcode;
   out[off + 6] = 0; // version: we speak EDNS version 0 only
-  out.writeUInt16BE(q.ednsDo ? EDNS_DO : 0, off + 7);
+  write16(out, off + 7, q.ednsDo ? EDNS_DO : 0);
   let p = off + OPT_FIXED;
   if (q.ecs) {
-    out.writeUInt16BE(EdnsOption.ECS, p);
-    out.writeUInt16BE(4 + q.ecsAddressLength, p + 2);
-    out.writeUInt16BE(q.ecsFamily, p + 4);
+    write16(out, p, EdnsOption.ECS);
+    write16(out, p + 2, 4 + q.ecsAddressLength);
+    write16(out, p + 4, q.ecsFamily);
     out[p + 6] = q.ecsSourcePrefix;
     // RFC 7871 7.2.1: the scope may not be more specific than the family allows, and is 0 when the source was 0.
     out[p + 7] = q.ecsSourcePrefix === 0 ? 0 : Math.min(ecsScope, q.ecsFamily === 1 ? 32 : 128);
@@ -36,12 +36,12 @@ export function writeOpt(out: Buffer, off: number, query: Buffer, q: ParsedQuery
     p += 8 + q.ecsAddressLength;
   }
   if (q.nsid && nsid !== undefined) {
-    out.writeUInt16BE(EdnsOption.NSID, p);
-    out.writeUInt16BE(nsid.length, p + 2);
+    write16(out, p, EdnsOption.NSID);
+    write16(out, p + 2, nsid.length);
     nsid.copy(out, p + 4);
     p += 4 + nsid.length;
   }
-  out.writeUInt16BE(p - off - OPT_FIXED, off + 9);
+  write16(out, off + 9, p - off - OPT_FIXED);
   return p;
 }
 
@@ -52,7 +52,7 @@ export function ecsAddressText(query: Buffer, q: ParsedQuery): string {
   query.copy(bytes, 0, q.ecsAddressStart, q.ecsAddressStart + q.ecsAddressLength);
   if (size === 4) return [...bytes].join('.');
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  for (let i = 0; i < 16; i += 2) groups.push(read16(bytes, i).toString(16));
   return compressIpv6(groups);
 }
 

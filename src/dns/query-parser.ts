@@ -6,7 +6,7 @@
  * template-cache key, and the canonical text is only built on a cache miss.
  */
 import { decodeName } from '../zone/index.js';
-import { EdnsOption, Flag, HEADER_LENGTH, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, RRType } from './wire.js';
+import { EdnsOption, Flag, HEADER_LENGTH, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, RRType, read16 } from './wire.js';
 
 /** What the responder should do with a packet. */
 export const ParseStatus = {
@@ -72,13 +72,13 @@ export class ParsedQuery {
     this.reset();
     const len = buf.length;
     if (len < HEADER_LENGTH) return this.fail('short_header', ParseStatus.DROP);
-    this.id = buf.readUInt16BE(0);
-    const flags = buf.readUInt16BE(2);
+    this.id = read16(buf, 0);
+    const flags = read16(buf, 2);
     this.flags = flags;
     // RFC 1035 4.1.1: a message with QR=1 is a response; answering it invites loops.
     if ((flags & Flag.QR) !== 0) return this.fail('response_bit', ParseStatus.DROP);
     this.opcode = (flags >>> 11) & 0xf;
-    const qdcount = buf.readUInt16BE(4);
+    const qdcount = read16(buf, 4);
     // RFC 1035 4.1.1: opcodes other than QUERY (0) are not implemented here, whatever they carry;
     // the question is echoed when it reads cleanly.
     if (this.opcode !== 0) {
@@ -88,9 +88,9 @@ export class ParsedQuery {
     if (qdcount !== 1) return this.fail('question_count', ParseStatus.FORMERR);
     const afterQuestion = this.readQuestion(buf);
     if (afterQuestion < 0) return ParseStatus.FORMERR;
-    const ancount = buf.readUInt16BE(6);
-    const nscount = buf.readUInt16BE(8);
-    const arcount = buf.readUInt16BE(10);
+    const ancount = read16(buf, 6);
+    const nscount = read16(buf, 8);
+    const arcount = read16(buf, 10);
     let off = afterQuestion;
     for (let i = 0; i < ancount + nscount; i++) {
       off = this.skipRecord(buf, off, false);
@@ -149,8 +149,8 @@ export class ParsedQuery {
       return -1;
     }
     this.qnameEnd = off;
-    this.qtype = buf.readUInt16BE(off);
-    this.qclass = buf.readUInt16BE(off + 2);
+    this.qtype = read16(buf, off);
+    this.qclass = read16(buf, off + 2);
     this.highBytes = high;
     this.key = high ? asciiLowerLatin1(buf, HEADER_LENGTH, off) : buf.toString('latin1', HEADER_LENGTH, off).toLowerCase();
     this.hasQuestion = true;
@@ -165,8 +165,8 @@ export class ParsedQuery {
       this.reason = afterName < 0 ? 'bad_name' : 'truncated';
       return -1;
     }
-    const type = buf.readUInt16BE(afterName);
-    const rdlength = buf.readUInt16BE(afterName + 8);
+    const type = read16(buf, afterName);
+    const rdlength = read16(buf, afterName + 8);
     const rdata = afterName + 10;
     const end = rdata + rdlength;
     if (end > len) {
@@ -180,9 +180,9 @@ export class ParsedQuery {
         return -1;
       }
       this.edns = true;
-      this.ednsPayload = buf.readUInt16BE(afterName + 2);
+      this.ednsPayload = read16(buf, afterName + 2);
       this.ednsVersion = buf[afterName + 5]!;
-      this.ednsDo = (buf.readUInt16BE(afterName + 6) & 0x8000) !== 0;
+      this.ednsDo = (read16(buf, afterName + 6) & 0x8000) !== 0;
       if (!this.readOptions(buf, rdata, end)) return -1;
     }
     return end;
@@ -195,8 +195,8 @@ export class ParsedQuery {
         this.reason = 'bad_opt';
         return false;
       }
-      const code = buf.readUInt16BE(off);
-      const optlen = buf.readUInt16BE(off + 2);
+      const code = read16(buf, off);
+      const optlen = read16(buf, off + 2);
       const data = off + 4;
       if (data + optlen > end) {
         this.reason = 'bad_opt';
@@ -216,7 +216,7 @@ export class ParsedQuery {
   /** RFC 7871 6 and 7.1.1: a malformed or repeated ECS option is FORMERR. */
   private readEcs(buf: Buffer, data: number, optlen: number): boolean {
     if (this.ecs || optlen < 4) return this.badEcs();
-    const family = buf.readUInt16BE(data);
+    const family = read16(buf, data);
     const source = buf[data + 2]!;
     const maxPrefix = family === 1 ? 32 : family === 2 ? 128 : -1;
     if (maxPrefix < 0 || source > maxPrefix) return this.badEcs();

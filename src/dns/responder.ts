@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Zone } from '../zone/index.js';
+import { BoundedMap } from './bounded-map.js';
 import { answerFromDynamic, answerFromZone, emptyAnswer } from './answer.js';
 import { ecsAddressText, optLength, writeOpt } from './edns.js';
 import { DnsMetrics, LATENCY_SAMPLE_EVERY, TRANSPORT_UDP } from './metrics.js';
@@ -13,7 +14,7 @@ import { ParsedQuery, ParseStatus } from './query-parser.js';
 import { encodeBody, type ResponseBody } from './response-encoder.js';
 import { TemplateCache } from './template-cache.js';
 import type { DnsQuestionContext, DynamicResolver, ZoneSource } from './types.js';
-import { CLASS_ANY, CLASS_IN, CLASSIC_UDP_PAYLOAD, Flag, HEADER_LENGTH, RRType, Rcode } from './wire.js';
+import { CLASS_ANY, CLASS_IN, CLASSIC_UDP_PAYLOAD, Flag, HEADER_LENGTH, RRType, Rcode, read16, write16 } from './wire.js';
 
 export interface ResponderOptions {
   zones: ZoneSource;
@@ -39,6 +40,11 @@ const SPECIAL_QTYPES: Readonly<Record<number, number>> = {
   [RRType.MAILA]: Rcode.NOTIMP,
 };
 
+interface Located {
+  name: string;
+  zone: Zone | undefined;
+}
+
 /** RFC 7766 8 / RFC 1035 4.2.2: a TCP message is limited only by its 16-bit length prefix. */
 const TCP_LIMIT = 65535;
 
@@ -48,13 +54,17 @@ export class Responder {
   private sampleCountdown = LATENCY_SAMPLE_EVERY;
   private generation: number | undefined;
 
+  private readonly located: BoundedMap<string, Located>;
+
   constructor(private readonly options: ResponderOptions) {
     this.cache = new TemplateCache(options.templateCapacity);
+    this.located = new BoundedMap(options.templateCapacity);
   }
 
   /** Forget every prepared response (zones reloaded, or for tests). */
   invalidate(): void {
     this.cache.clear();
+    this.located.clear();
     this.options.metrics.templates = 0;
   }
 
@@ -117,9 +127,7 @@ export class Responder {
         return this.finish(query, template.body, transport, 0);
       }
     }
-    this.options.metrics.templateLookup(false);
-    const name = q.canonicalName(query);
-    const zone = zones.findZone(name);
+    const { name, zone } = this.locate(query, generation !== undefined);
     if (zone !== undefined && dynamic !== undefined) {
       const decided = dynamic.resolve(this.context(query, name, zone, clientAddress));
       if (decided !== undefined) {
@@ -127,14 +135,33 @@ export class Responder {
         return this.finish(query, body, transport, decided.ecsScopePrefix);
       }
       const template = this.cache.get(q.qtype, q.key);
-      if (template !== undefined && template.zone === zone) return this.finish(query, template.body, transport, 0);
+      if (template !== undefined && template.zone === zone) {
+        this.options.metrics.templateLookup(true);
+        return this.finish(query, template.body, transport, 0);
+      }
     }
+    this.options.metrics.templateLookup(false);
     // RFC 1034 4.3.2 step 2: not ours at all. We never recurse.
     const answer = zone === undefined ? emptyAnswer(Rcode.REFUSED, false) : answerFromZone(zone, name, q.qtype);
     const body = encodeBody(query, q.qnameEnd + 4, name, answer);
     this.cache.set(q.qtype, q.key, { body, name, zone });
     this.options.metrics.templates = this.cache.size;
     return this.finish(query, body, transport, 0);
+  }
+
+  /**
+   * The canonical name and zone of the question. Routed names never get a template, so
+   * with a dynamic resolver this is per-query work; it is cached per lowercase wire name
+   * while the zone source's generation stands still (the cache is cleared with the templates).
+   */
+  private locate(query: Buffer, cacheable: boolean): Located {
+    const q = this.q;
+    const known = cacheable ? this.located.get(q.key) : undefined;
+    if (known !== undefined) return known;
+    const name = q.canonicalName(query);
+    const located = { name, zone: this.options.zones.findZone(name) };
+    if (cacheable) this.located.set(q.key, located);
+    return located;
   }
 
   private context(query: Buffer, name: string, zone: Zone, clientAddress: string): DnsQuestionContext {
@@ -162,19 +189,20 @@ export class Responder {
       }
     }
     const out = Buffer.allocUnsafe(length + opt);
-    body.bytes.copy(out, 0, 0, length);
-    out.writeUInt16BE(q.id, 0);
+    // TypedArray#set is a native copy without Buffer#copy's argument checks.
+    out.set(length === full ? body.bytes : body.bytes.subarray(0, length), 0);
+    write16(out, 0, q.id);
     // RFC 1035 4.1.1: RD is copied; RA stays clear (we never recurse).
     out[2] = out[2]! | ((q.flags & Flag.RD) >>> 8) | (truncated ? Flag.TC >>> 8 : 0);
     // 0x20: the question keeps the client's case (and its class), and owner names point at it.
-    query.copy(out, HEADER_LENGTH, HEADER_LENGTH, q.qnameEnd + 4);
+    for (let i = HEADER_LENGTH, end = q.qnameEnd + 4; i < end; i++) out[i] = query[i]!;
     if (length !== full) {
       if (truncated) out.fill(0, 6, 10);
-      out.writeUInt16BE(0, 10);
+      write16(out, 10, 0);
     }
     if (opt > 0) {
       writeOpt(out, length, query, q, this.options.ednsPayload, 0, ecsScope, nsid);
-      out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+      write16(out, 10, read16(out, 10) + 1);
     }
     this.options.metrics.response(transport, body.rcode);
     return out;
@@ -196,10 +224,10 @@ export class Responder {
     const out = Buffer.alloc(questionEnd + opt);
     query.copy(out, 0, 0, questionEnd);
     const opcode = q.flags & 0x7800;
-    out.writeUInt16BE(Flag.QR | opcode | (q.flags & Flag.RD) | (rcode & 0xf), 2);
-    out.writeUInt16BE(q.hasQuestion ? 1 : 0, 4);
+    write16(out, 2, Flag.QR | opcode | (q.flags & Flag.RD) | (rcode & 0xf));
+    write16(out, 4, q.hasQuestion ? 1 : 0);
     out.writeUInt32BE(0, 6);
-    out.writeUInt16BE(opt > 0 ? 1 : 0, 10);
+    write16(out, 10, opt > 0 ? 1 : 0);
     if (opt > 0) writeOpt(out, questionEnd, query, q, this.options.ednsPayload, rcode >>> 4, 0, nsid);
     this.options.metrics.response(transport, rcode);
     return out;

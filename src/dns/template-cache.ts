@@ -1,8 +1,9 @@
 /**
- * Prepared responses keyed by (qtype, lowercase wire name). A bounded map with
- * first-in-first-out eviction: O(1), and random-name floods can only churn it,
- * not grow it. Each entry remembers the zone object it was built from, so a
- * zone reload (which swaps the object) makes the entry stale without a callback.
+ * Prepared responses keyed by (qtype, lowercase wire name). One bound over all types
+ * with first-in-first-out eviction: O(1), and random-name (or random-type) floods can
+ * only churn the cache, not grow it. Each entry remembers the zone object it was built
+ * from, so a zone reload (which swaps the object) makes the entry stale even for a zone
+ * source without a generation counter.
  */
 import type { Zone } from '../zone/index.js';
 import type { ResponseBody } from './response-encoder.js';
@@ -48,12 +49,21 @@ export class TemplateCache {
     this.count = 0;
   }
 
-  /** Evicts the oldest entry, preferring the map being written to (the common flood case). */
+  /** Evicts the oldest entry of the map being written to (the flood's own), else of any non-empty one. */
   private evictOne(preferred: Map<string, Template>): void {
-    const victims = preferred.size > 0 ? preferred : [...this.byType.values()].find((m) => m.size > 0);
-    if (victims === undefined) return;
-    const oldest = victims.keys().next();
-    if (!oldest.done) {
+    let victims: Map<string, Template> | undefined = preferred.size > 0 ? preferred : undefined;
+    if (victims === undefined) {
+      for (const [type, names] of this.byType) {
+        if (names.size > 0) {
+          victims = names;
+          break;
+        }
+        // Empty maps left by eviction go, so this scan stays short (amortized O(1)).
+        if (names !== preferred) this.byType.delete(type);
+      }
+    }
+    const oldest = victims?.keys().next();
+    if (victims !== undefined && oldest !== undefined && !oldest.done) {
       victims.delete(oldest.value);
       this.count--;
     }

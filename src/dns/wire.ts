@@ -75,3 +75,16 @@ export const Flag = {
 
 /** RFC 3225 3: the DO bit in the OPT TTL's flags half. */
 export const EDNS_DO = 0x8000;
+
+/**
+ * Big-endian 16-bit read/write without Buffer's argument validation, for the hot path.
+ * Callers check bounds first (the parser does before every read).
+ */
+export function read16(buf: Uint8Array, off: number): number {
+  return (buf[off]! << 8) | buf[off + 1]!;
+}
+
+export function write16(buf: Uint8Array, off: number, value: number): void {
+  buf[off] = value >>> 8;
+  buf[off + 1] = value & 0xff;
+}

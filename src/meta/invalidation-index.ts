@@ -149,7 +149,8 @@ export class InvalidationIndex implements InvalidationView {
   }
 
   private record(scope: PurgeScope, sequence: number, soft: boolean): boolean {
-    const normalized = scope.host === normalizeHost(scope.host) ? scope : { ...scope, host: normalizeHost(scope.host) };
+    const host = normalizeHost(scope.host);
+    const normalized = scope.host === host ? scope : { ...scope, host };
     const table = soft ? this.soft : this.hard;
     const landed = table.set(normalized, sequence);
     if (!landed) return false;

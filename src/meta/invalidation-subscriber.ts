@@ -2,7 +2,7 @@ import type { Logger } from '../telemetry/index.js';
 import type { InvalidationView, MetaStore, PurgeBatch } from './types.js';
 import { InvalidationIndex } from './invalidation-index.js';
 import { parseScopeKey } from './scope.js';
-import { MeridianError } from '../errors/index.js';
+import { compareIds } from './stream-entry.js';
 import type { MetaMetrics } from './metrics.js';
 import { createMetaMetrics } from './metrics.js';
 
@@ -27,7 +27,7 @@ export interface SubscriberStatus {
   synced: boolean;
 }
 
-type ResyncReason = 'start' | 'gap' | 'epoch' | 'corrupt';
+type ResyncReason = 'start' | 'gap' | 'epoch';
 
 /**
  * Feeds one node's InvalidationIndex from the store: a snapshot of the per-scope versions
@@ -56,6 +56,7 @@ export class InvalidationSubscriber {
   private syncedOnce: Promise<void>;
   private markSynced: () => void = () => {};
   private wakeBackoff: (() => void) | undefined;
+  private stopping = new AbortController();
 
   constructor(private readonly options: SubscriberOptions) {
     this.store = options.store;
@@ -75,6 +76,7 @@ export class InvalidationSubscriber {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
@@ -90,7 +92,8 @@ export class InvalidationSubscriber {
   async stop(): Promise<void> {
     this.running = false;
     this.wakeBackoff?.();
-    // The loop may be blocked in a read; it ends at the latest after blockMs.
+    // Ends a blocked in-process read at once; a Redis XREAD ends when its store closes, at the latest after blockMs.
+    this.stopping.abort();
     await this.loop;
   }
 
@@ -121,7 +124,6 @@ export class InvalidationSubscriber {
         }
         this.connected = false;
         this.checkEpoch = true;
-        if (err instanceof MeridianError && err.code === 'MERIDIAN_E_META_CORRUPT') this.needResync = 'corrupt';
         this.metrics.storeErrors.inc({ node: this.options.nodeId, operation: 'follow' });
         await this.backoff(Math.min(50 * 2 ** Math.min(failures, 5), 1000));
       }
@@ -140,7 +142,7 @@ export class InvalidationSubscriber {
       this.checkEpoch = false;
       this.markSynced();
     }
-    const batches = await this.store.read(this.lastId, { count: this.readCount, blockMs: this.blockMs });
+    const batches = await this.store.read(this.lastId, { count: this.readCount, blockMs: this.blockMs, signal: this.stopping.signal });
     if (!this.running) return;
     if (batches.length === 0) {
       // Quiet stream: the moment to notice a store that lost its data without a disconnect.
@@ -148,6 +150,12 @@ export class InvalidationSubscriber {
       return;
     }
     for (const batch of batches) {
+      if (batch.corrupt) {
+        this.logger.error({ id: batch.id }, 'unreadable invalidation stream entry (not written by Meridian): resetting and skipping it');
+        await this.reset('corrupt');
+        this.lastId = batch.id;
+        continue;
+      }
       if (batch.previousId !== this.lastId) {
         this.logger.warn({ lastId: this.lastId, next: batch.id, expectedPrev: batch.previousId }, 'invalidation stream position trimmed away: rebuilding from versions');
         this.needResync = 'gap';
@@ -178,12 +186,7 @@ export class InvalidationSubscriber {
     const snapshot = await this.store.snapshot();
     const node = this.options.nodeId;
     const lostData = this.epoch !== undefined && snapshot.epoch !== this.epoch;
-    if (lostData || reason === 'corrupt') {
-      const sequence = await this.store.reserveSequence();
-      this.index.reset(sequence, Date.now());
-      this.metrics.resets.inc({ node, reason: lostData ? 'epoch' : reason });
-      this.logger.warn({ reason: lostData ? 'epoch' : reason, sequence }, 'cannot prove every purge was seen: everything cached before now is purged');
-    }
+    if (lostData) await this.reset('epoch');
     const issuedAt = Date.now();
     if (snapshot.hardFloor > 0) this.index.merge({ kind: 'site', host: '*' }, snapshot.hardFloor, false, issuedAt);
     if (snapshot.softFloor > 0) this.index.merge({ kind: 'site', host: '*' }, snapshot.softFloor, true, issuedAt);
@@ -202,11 +205,20 @@ export class InvalidationSubscriber {
     }
     this.index.advanceTo(snapshot.sequence);
     this.epoch = snapshot.epoch;
-    this.lastId = snapshot.lastId;
+    // Never back over entries already handled (a skipped unreadable one), unless the data set is new.
+    if (lostData || compareIds(snapshot.lastId, this.lastId) > 0) this.lastId = snapshot.lastId;
     this.metrics.resyncs.inc({ node, reason });
     this.metrics.appliedSequence.set({ node }, this.index.appliedSequence());
     this.logger.info({ reason, versions: versions.length, lastId: this.lastId, sequence: snapshot.sequence }, 'invalidation index rebuilt from versions');
     await this.acknowledge();
+  }
+
+  /** A hard purge of every site at a fresh fleet sequence: nothing fetched before it is trusted. */
+  private async reset(reason: 'epoch' | 'corrupt'): Promise<void> {
+    const sequence = await this.store.reserveSequence();
+    this.index.reset(sequence, Date.now());
+    this.metrics.resets.inc({ node: this.options.nodeId, reason });
+    this.logger.warn({ reason, sequence }, 'cannot prove every purge was seen: everything cached before now is purged');
   }
 
   private async acknowledge(): Promise<void> {

@@ -83,22 +83,24 @@ export class MemoryMetaStore implements MetaStore {
     return batch;
   }
 
-  async read(afterId: string, options: { count: number; blockMs: number }): Promise<PurgeBatch[]> {
+  async read(afterId: string, options: { count: number; blockMs: number; signal?: AbortSignal }): Promise<PurgeBatch[]> {
     if (this.closed) return [];
     const found = this.after(afterId, options.count);
-    if (found.length > 0 || options.blockMs <= 0) return found;
+    if (found.length > 0 || options.blockMs <= 0 || options.signal?.aborted) return found;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         this.appended.off('entry', done);
         this.appended.off('close', done);
+        options.signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, options.blockMs);
       this.appended.on('entry', done);
       this.appended.on('close', done);
+      options.signal?.addEventListener('abort', done);
     });
-    return this.closed ? [] : this.after(afterId, options.count);
+    return this.closed || options.signal?.aborted ? [] : this.after(afterId, options.count);
   }
 
   async snapshot(): Promise<InvalidationSnapshot> {

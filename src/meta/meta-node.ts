@@ -80,8 +80,10 @@ export function startMetaNode(options: MetaNodeOptions): MetaNode {
       (closed ??= (async () => {
         await heartbeat.stop();
         await publisher.close();
-        await subscriber.stop();
+        // Closing the store ends a blocked XREAD, so the subscriber stops at once.
+        const stopped = subscriber.stop();
         if (ownsStore) await store.close();
+        await stopped;
       })()),
   };
 }

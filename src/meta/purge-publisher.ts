@@ -82,12 +82,18 @@ export class PurgePublisher {
     try {
       const batch = await this.store.publish(chunk.map((item) => item.request), Date.now());
       this.metrics.purgeEntries.inc();
+      const counts = new Map<string, number>();
       batch.events.forEach((event, i) => {
-        this.metrics.purges.inc({ kind: event.scope.kind, mode: event.soft ? 'soft' : 'hard' });
+        const label = `${event.scope.kind} ${event.soft ? 'soft' : 'hard'}`;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
         const { ticket, index } = chunk[i]!;
         ticket.events[index] = event;
         if (--ticket.remaining === 0 && !ticket.failed) ticket.resolve(ticket.events);
       });
+      for (const [label, count] of counts) {
+        const [kind, mode] = label.split(' ');
+        this.metrics.purges.inc({ kind, mode }, count);
+      }
     } catch (err) {
       this.metrics.purgeFailures.inc();
       for (const { ticket } of chunk) {

@@ -2,7 +2,7 @@ import type { InvalidationSnapshot, LoadReport, MetaStore, NodeInfo, NodeStatus,
 import type { RedisConnectionConfig } from './config.js';
 import { createRedisClient, type RedisClient } from './redis-connection.js';
 import { metaKeys, type MetaKeys } from './keys.js';
-import { decodeEntry, encodeRequests, fieldsOf, publishedBatch } from './stream-entry.js';
+import { encodeRequests, fieldsOf, publishedBatch, readEntry } from './stream-entry.js';
 import { MetaError, badPurge, unavailable } from './errors.js';
 import { parseAck, parseNodeStatus } from './records.js';
 
@@ -168,7 +168,7 @@ export class RedisMetaStore implements MetaStore {
     return publishedBatch(id, previousId, Number(first), requests, issuedAt);
   }
 
-  async read(afterId: string, options: { count: number; blockMs: number }): Promise<PurgeBatch[]> {
+  async read(afterId: string, options: { count: number; blockMs: number; signal?: AbortSignal }): Promise<PurgeBatch[]> {
     if (this.closed) return [];
     const reader = this.readerClient();
     let reply: Array<[string, Array<[string, string[]]>]> | null;
@@ -181,8 +181,8 @@ export class RedisMetaStore implements MetaStore {
       if (this.closed) return [];
       throw err instanceof MetaError ? err : unavailable('read', err);
     }
-    if (!reply) return [];
-    return reply[0]![1].map(([id, flat]) => decodeEntry(id, fieldsOf(flat)));
+    if (!reply || options.signal?.aborted) return [];
+    return reply[0]![1].map(([id, flat]) => readEntry(id, fieldsOf(flat)));
   }
 
   async snapshot(): Promise<InvalidationSnapshot> {

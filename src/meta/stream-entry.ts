@@ -55,3 +55,19 @@ export function fieldsOf(flat: string[]): Record<string, string> {
 export function publishedBatch(id: string, previousId: string, first: number, requests: readonly PurgeRequest[], issuedAt: number): PurgeBatch {
   return { id, previousId, events: requests.map((request, i) => ({ sequence: first + i, scope: normalizeScope(request.scope), soft: request.soft, issuedAt })) };
 }
+
+/** decodeEntry for readers: an unreadable entry becomes a `corrupt` batch instead of stopping the stream. */
+export function readEntry(id: string, fields: Record<string, string>): PurgeBatch {
+  try {
+    return decodeEntry(id, fields);
+  } catch {
+    return { id, previousId: fields.prev ?? '', events: [], corrupt: true };
+  }
+}
+
+/** Order of two stream ids (`ms-seq`): negative, zero or positive. */
+export function compareIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}

@@ -82,6 +82,8 @@ export interface PurgeBatch {
   /** Stream id of the entry before it ('0-0' for the first): a mismatch means entries were trimmed or lost. */
   previousId: string;
   events: PurgeEvent[];
+  /** Set when the entry could not be read (not written by Meridian): events is empty, readers must reset. */
+  corrupt?: boolean;
 }
 
 /**
@@ -171,9 +173,10 @@ export interface MetaStore {
   publish(requests: readonly PurgeRequest[], issuedAt: number): Promise<PurgeBatch>;
   /**
    * Stream entries after `afterId`, oldest first, at most `count`. Waits up to blockMs
-   * for the first one when there is none (0: do not wait). Resolves [] when closed.
+   * for the first one when there is none (0: do not wait). Resolves [] when closed, or
+   * when `signal` aborts the wait (the in-process store; a Redis XREAD ends on close()).
    */
-  read(afterId: string, options: { count: number; blockMs: number }): Promise<PurgeBatch[]>;
+  read(afterId: string, options: { count: number; blockMs: number; signal?: AbortSignal }): Promise<PurgeBatch[]>;
   snapshot(): Promise<InvalidationSnapshot>;
   /** The store's epoch, creating it (and the sequence counter) when missing. */
   epoch(): Promise<string>;

@@ -26,5 +26,5 @@ export { explainQuery, type ExplainQuery } from './explain.js';
 export { ROUTING_STEPS, type RoutingStep } from './pipeline.js';
 export { PROBE_DEFAULTS } from './probes.js';
 export { syncProbes, toProbeTarget, type ProbeTargetSink } from './probe-sync.js';
-export { startRoutingService, type RoutingService, type RoutingServiceOptions } from './service.js';
+export { startRoutingService, openRoutingLocator, type RoutingService, type RoutingServiceOptions, type RoutingLocator } from './service.js';
 export { formatProblem } from './source-map.js';

@@ -1,7 +1,7 @@
 /** Reading routing files from disk, and the `meridian zone check` checker for them. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeError } from '../errors/index.js';
 import type { FileChecker, ZoneProblem } from '../zone/index.js';
 import { compileRoutingFile } from './compile.js';
@@ -74,6 +74,10 @@ export const routingFileChecker: FileChecker = {
       const claimed = owners.get(origin);
       if (claimed !== undefined) problems.push({ file, line: 1, message: `routing records for ${origin} are already defined by ${claimed}`, severity: 'error' });
       else owners.set(origin, file);
+      // The DNS server consults routing only for names inside a zone it serves.
+      if (!existsSync(join(dirname(file), `${origin}.zone`))) {
+        problems.push({ file, line: 1, message: `no ${origin}.zone beside it: these names are answered only when a zone file serves ${origin}`, severity: 'warning' });
+      }
     }
     return problems;
   },

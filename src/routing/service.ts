@@ -13,6 +13,7 @@ import { RoutingEngine } from './engine.js';
 import { createRouteHttpHandler, type RouteHttpHandler } from './http-handler.js';
 import { syncProbes } from './probe-sync.js';
 import { RoutingReloader, type RoutingReloadOutcome } from './reloader.js';
+import type { RoutingLoad } from './types.js';
 
 export interface RoutingServiceOptions {
   /** Folder holding the `<zone>.yaml` routing files (the same --zones folder as the zone files). */
@@ -25,6 +26,8 @@ export interface RoutingServiceOptions {
   watch?: boolean;
   /** Run the health probes the records ask for. Default true. */
   probes?: boolean;
+  /** Load reports per value (the fleet's LoadView, fed from Redis); none = no load shedding. */
+  load?: RoutingLoad;
   logger?: Logger;
   registry?: Registry;
 }
@@ -40,7 +43,22 @@ export interface RoutingService {
   close(): Promise<void>;
 }
 
-async function openLocator(options: RoutingServiceOptions, logger: Logger): Promise<{ geo: GeoLocator | undefined; geoip: GeoIpSource | undefined }> {
+export interface RoutingLocator {
+  geo: GeoLocator | undefined;
+  /** Stop watching the GeoIP database. */
+  close(): void;
+}
+
+/**
+ * The GeoLocator routing uses: the coverage map (default geo-data/coverage.yaml relative to the
+ * working directory, when it exists) and the GeoIP source of `--geoip PATH|geolite2`. A GeoIP
+ * source that cannot be opened throws, unless `onGeoIpError` takes it (then routing goes on
+ * with the coverage map alone).
+ */
+export async function openRoutingLocator(
+  options: { geoip?: string | undefined; coverageFile?: string | undefined },
+  onGeoIpError?: (err: unknown) => void,
+): Promise<RoutingLocator> {
   const coverageFile = options.coverageFile ?? (existsSync(join('geo-data', 'coverage.yaml')) ? join('geo-data', 'coverage.yaml') : undefined);
   let coverage: CoverageMap | undefined;
   if (coverageFile !== undefined) coverage = await loadCoverageFile(coverageFile);
@@ -49,23 +67,33 @@ async function openLocator(options: RoutingServiceOptions, logger: Logger): Prom
     try {
       geoip = await openGeoIp(options.geoip);
     } catch (err) {
-      // Routing without GeoIP still works (coverage map, subnets, catch-all): say so and carry on.
-      logger.error({ err, geoip: options.geoip }, `GeoIP unavailable, routing without it: ${describeError(err)}`);
+      if (!onGeoIpError) throw err;
+      onGeoIpError(err);
     }
   }
-  if (!coverage && !geoip) return { geo: undefined, geoip: undefined };
-  return { geo: createGeoLocator({ coverage, geoip }), geoip };
+  const geo = coverage || geoip ? createGeoLocator({ coverage, geoip }) : undefined;
+  return { geo, close: () => geoip?.close() };
 }
 
 export async function startRoutingService(options: RoutingServiceOptions): Promise<RoutingService> {
   const logger = options.logger ?? createSilentLogger();
   const registry = options.registry ?? createMetricsRegistry();
-  const { geo, geoip } = await openLocator(options, logger);
+  // Routing without GeoIP still works (coverage map, subnets, catch-all): say so and carry on.
+  const locator = await openRoutingLocator(options, (err) =>
+    logger.error({ err, geoip: options.geoip }, `GeoIP unavailable, routing without it: ${describeError(err)}`),
+  );
+  const geo = locator.geo;
   const health = new HealthTracker({ logger, registry });
-  const engine = new RoutingEngine({ geo, health });
+  const engine = new RoutingEngine({ geo, health, load: options.load });
   const reloader = new RoutingReloader(engine, { logger, registry });
-  const loaded = await reloader.loadDirectory(options.zonesDir);
-  if (options.watch ?? true) reloader.watch();
+  let loaded: RoutingReloadOutcome[];
+  try {
+    loaded = await reloader.loadDirectory(options.zonesDir);
+    if (options.watch ?? true) reloader.watch();
+  } catch (err) {
+    locator.close();
+    throw err;
+  }
   let prober: ProbeManager | undefined;
   let unsync = (): void => {};
   if (options.probes ?? true) {
@@ -83,7 +111,7 @@ export async function startRoutingService(options: RoutingServiceOptions): Promi
       unsync();
       reloader.close();
       await prober?.close();
-      geoip?.close();
+      locator.close();
     },
   };
 }

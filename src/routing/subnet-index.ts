@@ -51,22 +51,29 @@ interface FrozenTrie {
   masks: Uint32Array;
 }
 
+/**
+ * ORs the rule sets of every CIDR containing the address into `out`, and returns how many
+ * leading bits decided that: every address sharing that many bits with this one matches
+ * exactly the same CIDRs (the walk left the trie there), which bounds the ECS scope.
+ */
 function walk(trie: FrozenTrie, bits: number, words: Uint32Array, out: Uint32Array): number {
   const n = out.length;
   for (let w = 0; w < n; w++) out[w] = 0;
-  let longest = -1;
   let node = 0;
   for (let depth = 0; ; depth++) {
     const offset = trie.maskAt[node]!;
     if (offset >= 0) {
       for (let w = 0; w < n; w++) out[w] = out[w]! | trie.masks[offset + w]!;
-      longest = depth;
     }
-    if (depth === bits) break;
-    node = trie.children[2 * node + addressBit(words, depth)]!;
-    if (node < 0) break;
+    if (depth === bits) return bits;
+    const next = trie.children[2 * node + addressBit(words, depth)]!;
+    if (next < 0) {
+      // No CIDR continues this way; one may continue the other way, which the next bit rules out.
+      const leaf = trie.children[2 * node]! < 0 && trie.children[2 * node + 1]! < 0;
+      return leaf ? depth : depth + 1;
+    }
+    node = next;
   }
-  return longest;
 }
 
 /** Builds the index; `rules[i]` are the parsed CIDRs of rule i (empty for rules without subnets). */

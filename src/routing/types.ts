@@ -97,7 +97,10 @@ export interface CompiledRule {
 
 /** A subnet trie answering "which rules list a CIDR containing this address", as a bit set. */
 export interface RuleSubnetIndex {
-  /** Fills `out` (one bit per rule) and returns the longest matching prefix length, -1 if none. */
+  /**
+   * Fills `out` (one bit per rule whose CIDRs contain the address) and returns the prefix
+   * length that decided it: every address sharing that prefix matches the same rules.
+   */
   match(family: 4 | 6, words: Uint32Array, out: Uint32Array): number;
 }
 

@@ -97,7 +97,12 @@ export class EventStreamHub {
     // The page is an observer: it must never keep a stopping process alive.
     this.#tick.unref();
     this.#keepAlive.unref();
-    this.#unsubscribe = this.#options.subscribe?.(() => this.#schedulePush());
+    try {
+      this.#unsubscribe = this.#options.subscribe?.(() => this.#schedulePush());
+    } catch (err) {
+      // Without push the stream still carries every change, one tick later.
+      this.#options.logger.warn({ err }, 'status source subscribe failed; streams fall back to the periodic push');
+    }
   }
 
   #stopTimers(): void {

@@ -50,6 +50,7 @@ export const PAGE_SCRIPT = String.raw`
     if (ms < 3600000) return Math.floor(ms / 60000) + ' min ago';
     return Math.floor(ms / 3600000) + ' h ago';
   }
+  function rate(v) { v = num(v); return v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1); }
   function loadClass(v) { return v === null ? '' : v >= 0.9 ? 'crit' : v >= 0.7 ? 'hot' : ''; }
   function loadColor(v) { return v >= 0.9 ? '#f97316' : v >= 0.7 ? '#f59e0b' : '#38bdf8'; }
   function project(loc) {
@@ -195,7 +196,7 @@ export const PAGE_SCRIPT = String.raw`
       tooltipRow('health', h + (node.healthDetail ? ' (' + str(node.healthDetail) + ')' : '')),
       tooltipRow('load', pct(node.load)),
       tooltipRow('hit ratio', pct(node.hitRatio)),
-      tooltipRow('requests/s', num(node.requestsPerSecond) === null ? '—' : num(node.requestsPerSecond).toFixed(1))
+      tooltipRow('requests/s', rate(node.requestsPerSecond))
     );
     tooltip.hidden = false;
     var box = mapWrap.getBoundingClientRect();
@@ -269,8 +270,7 @@ export const PAGE_SCRIPT = String.raw`
       hitc.appendChild(bar(node.hitRatio, 'hit'));
       hitc.appendChild(document.createTextNode(pct(node.hitRatio)));
       tr.appendChild(hitc);
-      var rps = num(node.requestsPerSecond);
-      tr.appendChild(el('td', 'num', rps === null ? '—' : rps >= 100 ? rps.toFixed(0) : rps.toFixed(1)));
+      tr.appendChild(el('td', 'num', rate(node.requestsPerSecond)));
       var loc = node.location;
       tr.appendChild(el('td', 'num mono muted', loc && num(loc.lat) !== null && num(loc.lon) !== null ? loc.lat.toFixed(1) + ', ' + loc.lon.toFixed(1) : '—'));
       return tr;

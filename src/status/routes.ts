@@ -69,15 +69,14 @@ export function createStatusRoutes(source: StatusSource, options: StatusRoutesOp
 
   const page: StatusHandler = (_req, res) => {
     metrics?.requests.inc({ route: 'page' });
-    let initial: StatusSnapshot;
+    let body: string;
     try {
-      initial = snapshot();
+      body = template.render(snapshot());
     } catch (err) {
       // Serve the page anyway: it retries through its stream and shows what arrives.
       logger.warn({ err }, 'status page served without an initial snapshot');
-      initial = { generatedAt: Date.now(), nodes: [], decisions: [], purges: [] };
+      body = template.render({ generatedAt: Date.now(), nodes: [], decisions: [], purges: [] });
     }
-    const body = template.render(initial);
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'content-length': Buffer.byteLength(body),

@@ -123,5 +123,7 @@ test('a parent does not serve a copy older than the edge’s Meridian-Min-Sequen
   edgeView.purge({ kind: 'url', host: '127.0.0.1', path: '/p' });
   const reply = await send(edge.addresses[0]!, '/p');
   assert.equal(reply.body, 'v2', 'the parent refetched instead of serving its pre-purge copy');
+  assert.match(reply.headers['cache-status']!, /meridian-e; fwd=uri-miss; fwd-status=200; stored/, 'the edge stores the post-purge copy although the parent lags');
+  assert.match((await send(edge.addresses[0]!, '/p')).headers['cache-status']!, /meridian-e; hit/);
   assert.equal(origin.requests[1]!.headers['meridian-min-sequence'], undefined, 'the origin never sees internal fields');
 });

@@ -88,14 +88,19 @@ describe('meridian dns', () => {
     assert.equal(await exited, 0);
   });
 
-  it('exits non-zero with a coded error on a bad listen address', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cliPath(), 'dns', '--zones', fromRoot('zones'), '--listen', 'localhost:53'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('exit', (code) => resolve({ code, stderr }));
-    });
-    assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /MERIDIAN_E_DNS_LISTEN/);
+  it('exits non-zero with a coded error on a bad listen address or a missing zones folder', async () => {
+    const run = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [cliPath(), 'dns', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+    const badListen = await run(['--zones', fromRoot('zones'), '--listen', 'localhost:53']);
+    assert.notEqual(badListen.code, 0);
+    assert.match(badListen.stderr, /MERIDIAN_E_DNS_LISTEN/);
+    const noZones = await run(['--zones', fromRoot('no-such-folder'), '--listen', '127.0.0.1:0']);
+    assert.notEqual(noZones.code, 0);
+    assert.match(noZones.stderr, /MERIDIAN_E_DNS_ZONES/);
   });
 });

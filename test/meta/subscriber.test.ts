@@ -171,3 +171,23 @@ test('redis: a burst of 10,000 purges becomes a few stream entries, and every no
   assert.equal(nodes[0]!.view.newestPurge(at('https://a.example/burst/4321'))?.sequence, sequences[4321]);
   assert.equal(nodes[1]!.view.newestPurge(at('https://a.example/burst/4321')), undefined, 'another key prefix is another fleet');
 });
+
+test('redis: a foreign, unreadable stream entry makes nodes reset and carry on after it', async (t) => {
+  const server = await redis();
+  const keyPrefix = 'corrupt:';
+  const store = redisStore(t, server, { keyPrefix });
+  const registry = new Registry();
+  const subscriber = follow(t, store, 'edge-1', registry);
+  await subscriber.synced();
+  const publisher = new PurgePublisher({ store, windowMs: 0 });
+  const [before] = await publisher.purge([hard('https://a.example/before')]);
+  await until(() => subscriber.view.appliedSequence() >= before!.sequence, 'the first purge');
+  const fetchedBefore = subscriber.view.appliedSequence();
+  const admin = new Redis(server.url);
+  t.after(() => admin.disconnect());
+  await admin.xadd('corrupt:{inv}:stream', '*', 'prev', '0-0', 'first', 'x', 'events', '{not json');
+  await until(async () => (await counter(registry, 'meridian_meta_resets_total', { reason: 'corrupt' })) === 1, 'the reset');
+  assert.equal(subscriber.view.newestPurge(at('https://z.example/any'), fetchedBefore)?.soft, false, 'what it held before counts as purged');
+  const [after] = await publisher.purge([hard('https://a.example/after')]);
+  await until(() => subscriber.view.newestPurge(at('https://a.example/after'))?.sequence === after!.sequence, 'purges after the bad entry');
+});

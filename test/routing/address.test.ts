@@ -30,7 +30,7 @@ test('CIDRs: host bits must be zero, prefixes in range', () => {
   assert.equal((parseCidr('::/0') as { prefix: number }).prefix, 0);
 });
 
-test('the subnet index returns every rule whose CIDRs contain the address, and the longest prefix', () => {
+test('the subnet index returns every rule whose CIDRs contain the address, and the prefix that decided it', () => {
   const cidr = (t: string) => parseCidr(t) as Exclude<ReturnType<typeof parseCidr>, string>;
   const index = buildSubnetIndex([[cidr('10.0.0.0/8')], [], [cidr('10.1.0.0/16'), cidr('2001:db8::/32')], [cidr('0.0.0.0/0')]]);
   const out = new Uint32Array(1);
@@ -40,9 +40,10 @@ test('the subnet index returns every rule whose CIDRs contain the address, and t
     const longest = index.match(p.family as 4 | 6, p.words, out);
     return [longest, out[0]!];
   };
-  assert.deepEqual(match('10.1.2.3'), [16, 0b1101]);
-  assert.deepEqual(match('10.2.2.3'), [8, 0b1001]);
-  assert.deepEqual(match('11.0.0.1'), [0, 0b1000]);
+  assert.deepEqual(match('10.1.2.3'), [16, 0b1101], 'inside the /16: nothing deeper to tell apart');
+  assert.deepEqual(match('10.2.2.3'), [15, 0b1001], '10.2/15 holds no part of 10.1/16: the /15 decided');
+  assert.deepEqual(match('11.0.0.1'), [8, 0b1000], '11/8 holds no part of 10/8');
   assert.deepEqual(match('2001:db8::5'), [32, 0b0100]);
-  assert.deepEqual(match('2001:db9::5'), [-1, 0]);
+  assert.deepEqual(match('2001:db9::5'), [32, 0], 'a neighbour of 2001:db8::/32 differs in its 32nd bit');
+  assert.deepEqual(match('192.0.2.1'), [1, 0b1000], 'the first bit already leaves 10/8 behind');
 });

@@ -142,6 +142,7 @@ test('routingFileChecker flags two files for one zone', async () => {
     writeFileSync(join(dir, 'cdn.test.yml'), GOOD);
     const problems = await routingFileChecker.check([join(dir, 'cdn.test.yaml'), join(dir, 'cdn.test.yml')]);
     assert.ok(problems.some((p) => /already defined by/.test(p.message)));
+    assert.ok(problems.some((p) => p.severity === 'warning' && /no cdn\.test\.zone beside it/.test(p.message)));
   } finally {
     removeDir(dir);
   }

@@ -78,6 +78,25 @@ one:
       - pool: all
 `, { geo: geo.geo });
   assert.equal(single.resolve(question('one.cdn.test', '1.2.3.4', { ecs: '81.3.4.0/24' }))!.ecsScopePrefix, 0, 'one rule, one value: the answer does not depend on the client');
+  const carved = engineFor(`
+svc:
+  type: A
+  values: [192.0.2.1]
+  dynamic:
+    pools:
+      lab: { values: [{ value: 192.0.2.7 }] }
+      eu: { values: [{ value: 192.0.2.8 }] }
+    rules:
+      - subnets: [81.3.4.0/24]
+        pool: lab
+      - geos: [EU]
+        pool: eu
+      - pool: eu
+`, { geo: geo.geo });
+  const neighbour = carved.resolve(question('svc.cdn.test', '192.0.2.53', { ecs: '81.3.5.0/24' }))!;
+  assert.deepEqual(answerTexts(neighbour), ['192.0.2.8']);
+  assert.equal(neighbour.ecsScopePrefix, 24, 'GeoIP says /8, but a /24 inside it answers differently: the scope must not cover it');
+  assert.equal(carved.resolve(question('svc.cdn.test', '192.0.2.53', { ecs: '82.1.0.0/16' }))!.ecsScopePrefix, 8, 'far from the carve-out the GeoIP /8 decides');
   const coverage = exampleEngine().resolve(question(EDGE, '192.0.2.53', { ecs: '81.2.200.0/24' }))!;
   assert.equal(coverage.ecsScopePrefix, 24, 'coverage /17 chose the pool, /24 hash picked');
 });
@@ -260,4 +279,24 @@ test('unlocatable and malformed client addresses still get an answer', () => {
   assert.equal(answerTexts(engine.resolve(question(EDGE, '5.5.5.5'))).length, 1, 'not in any geo source: catch-all');
   assert.equal(answerTexts(engine.resolve(question(EDGE, 'not-an-address'))).length, 1);
   assert.equal(answerTexts(engine.resolve(question(EDGE, '1.2.3.4', { ecs: 'zz/24' }))).length, 1);
+});
+
+test('a routed CNAME answers every type with the picked target', () => {
+  const engine = engineFor(`
+img:
+  type: CNAME
+  value: fallback.example.net.
+  dynamic:
+    pools:
+      a: { values: [{ value: a.cdn-one.example. , weight: 1 }, { value: b.cdn-two.example., weight: 1 }] }
+    rules:
+      - pool: a
+`);
+  for (const type of [1, 28, 5]) {
+    const answer = engine.resolve(question('img.cdn.test', '10.9.8.7', { type }))!;
+    assert.equal(answer.records.length, 1);
+    assert.equal(answer.records[0]!.type, 5);
+    const rdata = answer.records[0]!.rdata.toString('latin1');
+    assert.ok(rdata === '\x01a\x07cdn-one\x07example\x00' || rdata === '\x01b\x07cdn-two\x07example\x00', JSON.stringify(rdata));
+  }
 });

@@ -131,6 +131,29 @@ test('the page answers HEAD, refuses other methods and leaves other paths to the
   await traversal.text();
 });
 
+test('each route works on its own, mounted by method and path as the DNS HTTP API does', async (t) => {
+  const routes = createStatusRoutes(new TestStatusSource(demoFleet()));
+  const table = new Map(routes.routes.map((route) => [`${route.method} ${route.path}`, route.handler]));
+  const server = createServer((req, res) => {
+    const handler = table.get(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`);
+    if (handler) handler(req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    routes.close();
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const json = (await (await fetch(`${base}/v1/status`)).json()) as StatusSnapshot;
+  assert.equal(json.nodes.length, 13);
+  const page = await fetch(`${base}/status`);
+  assert.match(await page.text(), /<title>Meridian · fleet status<\/title>/);
+  const events = await openEvents(t, `${base}/v1/status/events`);
+  assert.equal(snapshotOf(await events.next(isSnapshot)).nodes.length, 13);
+});
+
 test('the event stream sends a snapshot at once, on every source change, and keep-alives', async (t) => {
   const source = new TestStatusSource(demoFleet());
   // A long tick: every snapshot after the first must come from subscribe().
@@ -219,6 +242,30 @@ test('a sloppy source cannot break the page: missing lists become empty', async 
   const body = (await (await fetch(`${server.url}/v1/status`)).json()) as StatusSnapshot;
   assert.deepEqual([body.nodes, body.decisions, body.purges], [[], [], []]);
   assert.ok(Number.isFinite(body.generatedAt));
+});
+
+test('an unserialisable snapshot and a throwing subscribe() do not take anything down', async (t) => {
+  const source = new TestStatusSource(demoFleet());
+  let poisoned = true;
+  const awkward = {
+    snapshot: () => {
+      const snap = source.snapshot();
+      return poisoned ? { ...snap, nodes: [{ ...snap.nodes[0]!, load: 1n as unknown as number }] } : snap;
+    },
+    subscribe: () => {
+      throw new Error('bus down');
+    },
+  };
+  const server = await serveForTest(t, awkward, { intervalMs: 100 });
+  const json = await fetch(`${server.url}/v1/status`);
+  assert.equal(json.status, 500);
+  await json.text();
+  const page = await fetch(server.url);
+  assert.equal(page.status, 200);
+  await page.text();
+  const events = await openEvents(t, `${server.url}/v1/status/events`);
+  poisoned = false;
+  assert.equal(snapshotOf(await events.next(isSnapshot)).nodes.length, 13);
 });
 
 test('options are checked once, with every bad one named', () => {
