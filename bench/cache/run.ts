@@ -46,7 +46,7 @@ function waitForPort(port: number): Promise<void> {
 
 function get(port: number, path: string, agent?: Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { host: 'bench.test' } }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: agent ?? false, headers: { host: 'bench.test' } }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

@@ -45,6 +45,9 @@ export function registerDemoCommand(program: Command): void {
       });
       const logger = createLogger();
       const demo = await startDemo(config, { logger });
+      // Start-up lines first (pretty printing runs in a worker), then the instructions, so they stay in view.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       process.stdout.write(`${formatInstructions(demo.info)}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -54,6 +57,7 @@ export function registerDemoCommand(program: Command): void {
       // A second Ctrl-C while draining means "now".
       process.once('SIGINT', () => process.exit(130));
       await demo.close();
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
       process.stdout.write('Meridian demo stopped.\n');
     });
 }

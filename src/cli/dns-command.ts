@@ -12,6 +12,7 @@ interface DnsCommandOptions {
   geoip?: string;
   ednsPayload: string;
   nsid?: string;
+  cookieSecret?: string;
   watch: boolean;
 }
 
@@ -28,6 +29,7 @@ export function registerDnsCommand(program: Command): void {
     .option('--geoip <path|geolite2>', 'MaxMind database for routed names')
     .option('--edns-payload <bytes>', 'EDNS UDP payload size to advertise (512-4096)', '1232')
     .option('--nsid <text>', 'server identifier returned to NSID queries (RFC 5001)')
+    .option('--cookie-secret <hex>', 'shared secret for DNS cookies (RFC 7873) across an anycast set; default: random per process')
     .option('--no-watch', 'do not reload zone files when they change (SIGHUP still reloads)')
     .action(async (options: DnsCommandOptions) => {
       await runDns(options);
@@ -45,7 +47,7 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
 
   const store = new ZoneStore({ logger, registry });
   const summary = await store.loadDirectory(options.zones).catch((err: unknown) => {
-    throw new DnsError(DnsErrorCode.ZONES, `cannot load zones from ${options.zones}`, { cause: err, hint: 'check the --zones path' });
+    throw new DnsError(DnsErrorCode.ZONES, `cannot load zones from ${options.zones}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, hint: 'check the --zones path' });
   });
   // The store has logged each problem with file:line; a broken file never stops the others.
   if (summary.failed) logger.warn({ zones: options.zones }, 'some zone files were rejected');
@@ -55,7 +57,12 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   const routing = await startRoutingService({ zonesDir: options.zones, geoip: options.geoip, watch: options.watch, logger, registry });
 
   const server = createDnsServer(
-    { listen, ednsPayload, ...(options.nsid === undefined ? {} : { nsid: options.nsid }) },
+    {
+      listen,
+      ednsPayload,
+      ...(options.nsid === undefined ? {} : { nsid: options.nsid }),
+      ...(options.cookieSecret === undefined ? {} : { cookieSecret: options.cookieSecret }),
+    },
     { zones: store, registry, logger, dynamic: routing.engine },
   );
   await server.start();

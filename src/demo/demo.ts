@@ -49,16 +49,24 @@ function routeClients(routing: RoutingService): DemoClient[] {
   }));
 }
 
+/** The host a probe target id names (`http://127.0.1.2:8080/... host=... #...`), if it parses. */
+function probedHost(targetId: string): string | undefined {
+  const url = targetId.split(' ')[0]!;
+  return URL.canParse(url) ? new URL(url).hostname : undefined;
+}
+
 /**
  * The example zone lists more nodes than the demo runs; until their probes fail, routing
- * counts them as up (a fresh node is trusted). Wait for the answers to settle on the
- * demo's edges, so the printed `dig` lines show what the reader will get.
+ * counts them as up (a fresh node is trusted). Wait until those are down and the answers
+ * settle on the demo's edges, so the printed `dig` lines show what the reader will get.
  */
-async function settle(routing: RoutingService, ms: number): Promise<DemoClient[]> {
+async function settle(routing: RoutingService, running: ReadonlySet<string>, ms: number): Promise<DemoClient[]> {
   const deadline = Date.now() + ms;
   for (;;) {
     const clients = routeClients(routing);
-    if (clients.every((client) => client.answered.length === 1 && client.answered[0] === client.expectedEdge) || Date.now() >= deadline) return clients;
+    const answered = clients.every((client) => client.answered.length === 1 && client.answered[0] === client.expectedEdge);
+    const absentDown = routing.health.targets().every((id) => running.has(probedHost(id) ?? '') || routing.health.state(id)?.up === false);
+    if ((answered && absentDown) || Date.now() >= deadline) return clients;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -144,7 +152,7 @@ export async function startDemo(options: Readonly<DemoOptions>, deps: DemoDepend
       nodes.push({ id: plan.id, tier: plan.tier, region: plan.region, address: plan.address, url: node.cache.addresses[0]!, admin: node.cache.adminAddress! });
     }
 
-    const clients = await settle(routing, options.settleMs);
+    const clients = await settle(routing, new Set(NODES.map((plan) => plan.address)), options.settleMs);
     return {
       info: {
         name: DEMO_NAME,

@@ -17,6 +17,11 @@ export const dnsServerConfigSchema = z.strictObject({
   ednsPayload: z.number().int().min(512).max(4096).default(DEFAULT_EDNS_PAYLOAD),
   /** RFC 5001 server identifier returned to queries that carry an empty NSID option. */
   nsid: z.string().min(1).max(128).optional(),
+  /**
+   * Hex secret (16-64 bytes) for RFC 7873 server cookies. Servers of one anycast set share
+   * it so a resolver's cookie stays valid across them; by default each process draws its own.
+   */
+  cookieSecret: z.string().regex(/^([0-9a-fA-F]{2}){16,64}$/, 'must be 32-128 hex digits').optional(),
   /** Prepared responses kept in memory (FIFO-evicted). */
   templateCapacity: z.number().int().min(0).max(10_000_000).default(100_000),
   tcp: z

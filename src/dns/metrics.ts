@@ -5,8 +5,7 @@
 import { Counter, Gauge, Histogram, type Registry } from '../telemetry/index.js';
 import { RCODE_NAMES } from './wire.js';
 
-export const TRANSPORTS = ['udp', 'tcp'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+const TRANSPORTS = ['udp', 'tcp'] as const;
 export const TRANSPORT_UDP = 0;
 export const TRANSPORT_TCP = 1;
 

@@ -33,8 +33,6 @@ export class ParsedQuery {
   qclass = 0;
   /** Lowercase wire form of the question name as a latin1 string: the template key. */
   key = '';
-  /** The name contains bytes >= 0x80, so `key` was lowercased byte by byte. */
-  highBytes = false;
   edns = false;
   ednsPayload = 0;
   ednsVersion = 0;
@@ -45,6 +43,9 @@ export class ParsedQuery {
   ecsAddressStart = 0;
   ecsAddressLength = 0;
   nsid = false;
+  cookie = false;
+  /** Offset of the client cookie (8 bytes) in the query. */
+  cookieStart = 0;
   reason: MalformedReason | undefined = undefined;
 
   private reset(): void {
@@ -53,7 +54,6 @@ export class ParsedQuery {
     this.qtype = 0;
     this.qclass = 0;
     this.key = '';
-    this.highBytes = false;
     this.edns = false;
     this.ednsPayload = 0;
     this.ednsVersion = 0;
@@ -64,6 +64,8 @@ export class ParsedQuery {
     this.ecsAddressStart = 0;
     this.ecsAddressLength = 0;
     this.nsid = false;
+    this.cookie = false;
+    this.cookieStart = 0;
     this.reason = undefined;
   }
 
@@ -151,7 +153,7 @@ export class ParsedQuery {
     this.qnameEnd = off;
     this.qtype = read16(buf, off);
     this.qclass = read16(buf, off + 2);
-    this.highBytes = high;
+    // toLowerCase would also fold Latin-1 letters above 0x7f; bytes >= 0x80 take the ASCII-only path.
     this.key = high ? asciiLowerLatin1(buf, HEADER_LENGTH, off) : buf.toString('latin1', HEADER_LENGTH, off).toLowerCase();
     this.hasQuestion = true;
     return off + 4;
@@ -206,6 +208,14 @@ export class ParsedQuery {
         if (!this.readEcs(buf, data, optlen)) return false;
       } else if (code === EdnsOption.NSID) {
         this.nsid = true;
+      } else if (code === EdnsOption.COOKIE) {
+        // RFC 7873 5.2.2: a client cookie alone (8) or with a server cookie (16-40); anything else, or twice, is FORMERR.
+        if (this.cookie || !(optlen === 8 || (optlen >= 16 && optlen <= 40))) {
+          this.reason = 'bad_opt';
+          return false;
+        }
+        this.cookie = true;
+        this.cookieStart = data;
       }
       // RFC 6891 6.1.2: unknown options are ignored (and never echoed).
       off = data + optlen;

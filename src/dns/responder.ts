@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { Zone } from '../zone/index.js';
 import { BoundedMap } from './bounded-map.js';
 import { answerFromDynamic, answerFromZone, emptyAnswer } from './answer.js';
-import { ecsAddressText, optLength, writeOpt } from './edns.js';
+import { CookieMaker } from './cookies.js';
+import { OptWriter, ecsAddressText } from './edns.js';
 import { DnsMetrics, LATENCY_SAMPLE_EVERY, TRANSPORT_UDP } from './metrics.js';
 import { ParsedQuery, ParseStatus } from './query-parser.js';
 import { encodeBody, type ResponseBody } from './response-encoder.js';
@@ -23,6 +24,8 @@ export interface ResponderOptions {
   ednsPayload: number;
   /** RFC 5001 server identifier, returned when a query asks for it. */
   nsid?: Buffer | undefined;
+  /** Secret for RFC 7873 server cookies; without one, cookies are ignored like unknown options. */
+  cookieSecret?: Buffer | undefined;
   templateCapacity: number;
   metrics: DnsMetrics;
 }
@@ -56,7 +59,14 @@ export class Responder {
 
   private readonly located: BoundedMap<string, Located>;
 
+  private readonly opt: OptWriter;
+
   constructor(private readonly options: ResponderOptions) {
+    this.opt = new OptWriter({
+      payload: options.ednsPayload,
+      nsid: options.nsid,
+      cookies: options.cookieSecret === undefined ? undefined : new CookieMaker(options.cookieSecret),
+    });
     this.cache = new TemplateCache(options.templateCapacity);
     this.located = new BoundedMap(options.templateCapacity);
   }
@@ -89,7 +99,7 @@ export class Responder {
       // A bug or a throwing dynamic resolver must cost one answer, not the process.
       this.options.metrics.drop('internal_error');
       try {
-        return query.length >= HEADER_LENGTH && this.q.hasQuestion ? this.errorResponse(query, Rcode.SERVFAIL, transport, true) : undefined;
+        return query.length >= HEADER_LENGTH && this.q.hasQuestion ? this.errorResponse(query, Rcode.SERVFAIL, transport, true, clientAddress) : undefined;
       } catch {
         return undefined;
       }
@@ -105,13 +115,13 @@ export class Responder {
         return undefined;
       }
       // RFC 6891 7: a broken OPT means we cannot trust it enough to answer with one.
-      return this.errorResponse(query, status === ParseStatus.NOTIMP ? Rcode.NOTIMP : Rcode.FORMERR, transport, q.reason !== 'bad_opt');
+      return this.errorResponse(query, status === ParseStatus.NOTIMP ? Rcode.NOTIMP : Rcode.FORMERR, transport, q.reason !== 'bad_opt', clientAddress);
     }
     // RFC 6891 6.1.3: we implement version 0 only.
-    if (q.edns && q.ednsVersion > 0) return this.errorResponse(query, Rcode.BADVERS, transport, true);
-    if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return this.errorResponse(query, Rcode.REFUSED, transport, true);
+    if (q.edns && q.ednsVersion > 0) return this.errorResponse(query, Rcode.BADVERS, transport, true, clientAddress);
+    if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return this.errorResponse(query, Rcode.REFUSED, transport, true, clientAddress);
     const special = SPECIAL_QTYPES[q.qtype];
-    if (special !== undefined) return this.errorResponse(query, special, transport, true);
+    if (special !== undefined) return this.errorResponse(query, special, transport, true, clientAddress);
 
     const zones = this.options.zones;
     const generation = zones.generation;
@@ -124,7 +134,7 @@ export class Responder {
       const template = this.cache.get(q.qtype, q.key);
       if (template !== undefined && (generation !== undefined || zones.findZone(template.name) === template.zone)) {
         this.options.metrics.templateLookup(true);
-        return this.finish(query, template.body, transport, 0);
+        return this.finish(query, template.body, transport, 0, clientAddress);
       }
     }
     const { name, zone } = this.locate(query, generation !== undefined);
@@ -132,12 +142,12 @@ export class Responder {
       const decided = dynamic.resolve(this.context(query, name, zone, clientAddress));
       if (decided !== undefined) {
         const body = encodeBody(query, q.qnameEnd + 4, name, answerFromDynamic(zone, decided));
-        return this.finish(query, body, transport, decided.ecsScopePrefix);
+        return this.finish(query, body, transport, decided.ecsScopePrefix, clientAddress);
       }
       const template = this.cache.get(q.qtype, q.key);
       if (template !== undefined && template.zone === zone) {
         this.options.metrics.templateLookup(true);
-        return this.finish(query, template.body, transport, 0);
+        return this.finish(query, template.body, transport, 0, clientAddress);
       }
     }
     this.options.metrics.templateLookup(false);
@@ -146,7 +156,7 @@ export class Responder {
     const body = encodeBody(query, q.qnameEnd + 4, name, answer);
     this.cache.set(q.qtype, q.key, { body, name, zone });
     this.options.metrics.templates = this.cache.size;
-    return this.finish(query, body, transport, 0);
+    return this.finish(query, body, transport, 0, clientAddress);
   }
 
   /**
@@ -172,10 +182,9 @@ export class Responder {
   }
 
   /** Copies a prepared body for this query: ID, RD, question case, OPT, truncation. */
-  private finish(query: Buffer, body: ResponseBody, transport: number, ecsScope: number): Buffer {
+  private finish(query: Buffer, body: ResponseBody, transport: number, ecsScope: number, clientAddress: string): Buffer {
     const q = this.q;
-    const nsid = this.options.nsid;
-    const opt = q.edns ? optLength(q, nsid) : 0;
+    const opt = q.edns ? this.opt.length(q) : 0;
     const limit = transport === TRANSPORT_UDP ? this.udpLimit() : TCP_LIMIT;
     const full = body.bytes.length;
     let length = full;
@@ -201,7 +210,7 @@ export class Responder {
       write16(out, 10, 0);
     }
     if (opt > 0) {
-      writeOpt(out, length, query, q, this.options.ednsPayload, 0, ecsScope, nsid);
+      this.opt.write(out, length, query, q, 0, ecsScope, clientAddress);
       write16(out, 10, read16(out, 10) + 1);
     }
     this.options.metrics.response(transport, body.rcode);
@@ -216,11 +225,10 @@ export class Responder {
   }
 
   /** A response with no records: the header, the question when readable, and OPT when allowed. */
-  private errorResponse(query: Buffer, rcode: number, transport: number, withOpt: boolean): Buffer {
+  private errorResponse(query: Buffer, rcode: number, transport: number, withOpt: boolean, clientAddress: string): Buffer {
     const q = this.q;
-    const nsid = this.options.nsid;
     const questionEnd = q.hasQuestion ? q.qnameEnd + 4 : HEADER_LENGTH;
-    const opt = withOpt && q.edns ? optLength(q, nsid) : 0;
+    const opt = withOpt && q.edns ? this.opt.length(q) : 0;
     const out = Buffer.alloc(questionEnd + opt);
     query.copy(out, 0, 0, questionEnd);
     const opcode = q.flags & 0x7800;
@@ -228,7 +236,7 @@ export class Responder {
     write16(out, 4, q.hasQuestion ? 1 : 0);
     out.writeUInt32BE(0, 6);
     write16(out, 10, opt > 0 ? 1 : 0);
-    if (opt > 0) writeOpt(out, questionEnd, query, q, this.options.ednsPayload, rcode >>> 4, 0, nsid);
+    if (opt > 0) this.opt.write(out, questionEnd, query, q, rcode >>> 4, 0, clientAddress);
     this.options.metrics.response(transport, rcode);
     return out;
   }

@@ -2,6 +2,7 @@
  * `createDnsServer`: the responder plus one UDP and one TCP listener per listen
  * address, all sharing one port number per address.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger, Registry } from '../telemetry/index.js';
 import { parseDnsServerConfig, type DnsServerConfig, type DnsServerConfigInput } from './config.js';
 import { DnsError } from './errors.js';
@@ -40,6 +41,7 @@ export function createDnsServer(configInput: DnsServerConfigInput, deps: DnsServ
     dynamic: deps.dynamic,
     ednsPayload: config.ednsPayload,
     nsid: config.nsid === undefined ? undefined : Buffer.from(config.nsid, 'utf8'),
+    cookieSecret: config.cookieSecret === undefined ? randomBytes(16) : Buffer.from(config.cookieSecret, 'hex'),
     templateCapacity: config.templateCapacity,
     metrics,
   });

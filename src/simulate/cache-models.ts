@@ -10,7 +10,7 @@ import type { PolicyName } from './types.js';
 export const ENTRY_OVERHEAD_BYTES = 1024;
 export const entryCost = (size: number): number => size + ENTRY_OVERHEAD_BYTES;
 
-export const POLICY_NAMES: readonly PolicyName[] = ['lru', 'second-hit', 'tinylfu-objects', 'tinylfu', 'belady'];
+export const POLICY_NAMES: readonly PolicyName[] = ['lru', 'second-hit', 'tinylfu-sum', 'tinylfu-density', 'tinylfu', 'belady'];
 /** The policy the comparison picked (see README.md): the servers' default. */
 export const DEFAULT_POLICY: PolicyName = 'tinylfu';
 
@@ -37,9 +37,11 @@ export function createSimCache(policy: PolicyName, options: SimCacheOptions): Si
     case 'lru':
       return new LruCache(options.budgetBytes, undefined);
     case 'tinylfu':
-      return new LruCache(options.budgetBytes, new TinyLfuAdmission({ expectedEntries: options.expectedEntries, objective: 'bytes' }));
-    case 'tinylfu-objects':
-      return new LruCache(options.budgetBytes, new TinyLfuAdmission({ expectedEntries: options.expectedEntries, objective: 'objects' }));
+      return new LruCache(options.budgetBytes, new TinyLfuAdmission({ expectedEntries: options.expectedEntries, rule: 'max' }));
+    case 'tinylfu-sum':
+      return new LruCache(options.budgetBytes, new TinyLfuAdmission({ expectedEntries: options.expectedEntries, rule: 'sum' }));
+    case 'tinylfu-density':
+      return new LruCache(options.budgetBytes, new TinyLfuAdmission({ expectedEntries: options.expectedEntries, rule: 'density' }));
     case 'second-hit':
       return new LruCache(options.budgetBytes, new SecondHitAdmission({ expectedEntries: options.expectedEntries }));
     case 'belady':

@@ -17,7 +17,7 @@ export function comparePolicies(trace: Trace, options: CompareOptions = {}): Pol
   if (!(budgetBytes > 0)) throw new SimulateError(SimulateErrorCode.optionsInvalid, `the cache budget must be positive (got ${budgetBytes} bytes)`, { hint: 'give --budget-share in (0, 1] or --budget-bytes' });
   const policies = options.policies ?? POLICY_NAMES;
   const next = nextUses(trace.objectIndex, trace.urls.length);
-  const expectedEntries = expectedEntriesFor(budgetBytes, catalogue, trace.urls.length);
+  const expectedEntries = expectedEntriesFor(budgetBytes, catalogue / Math.max(1, trace.urls.length));
   const counts = new Map<PolicyName, HitCounts>();
   for (const policy of new Set<PolicyName>([...policies, 'lru', 'belady'])) {
     const cache = createSimCache(policy, { budgetBytes, objects: trace.urls.length, expectedEntries });
@@ -39,9 +39,8 @@ export function comparePolicies(trace: Trace, options: CompareOptions = {}): Pol
 }
 
 /** How many entries a budget holds at the catalogue's mean object size (at least 16). */
-export function expectedEntriesFor(budgetBytes: number, catalogueBytes: number, objects: number): number {
-  const mean = objects > 0 ? catalogueBytes / objects : 1;
-  return Math.max(16, Math.ceil(budgetBytes / Math.max(1, mean)));
+export function expectedEntriesFor(budgetBytes: number, meanObjectBytes: number): number {
+  return Math.max(16, Math.ceil(budgetBytes / Math.max(1, meanObjectBytes)));
 }
 
 function gapClosed(lru: number, belady: number, value: number): number | null {

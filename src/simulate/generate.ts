@@ -36,19 +36,26 @@ export function generateTrace(input: Partial<GeneratorOptions> = {}): Trace {
   const times = requestTimes(options.requests, options.days * 86400);
   const pickObject = createRandom(options.seed);
   const pickClient = createRandom(options.seed ^ 0x7e7e7e7e);
+  const urls = Array.from({ length: options.objects }, (_, k) => `/o/${k}`);
   const builder = new TraceBuilder();
   const weights = new Float64Array(CLIENT_REGIONS.length);
+  let weightsStep = -1;
   for (const time of times) {
-    let sum = 0;
-    for (let r = 0; r < CLIENT_REGIONS.length; r++) {
-      const region = CLIENT_REGIONS[r]!;
-      sum += clients[r]!.length === 0 ? 0 : region.share * dailyActivity(time, region.utcOffsetHours);
-      weights[r] = sum;
+    // The regional mix moves with the clock; once a minute is fine enough.
+    const step = Math.floor(time / STEP_SECONDS);
+    if (step !== weightsStep) {
+      weightsStep = step;
+      let sum = 0;
+      for (let r = 0; r < CLIENT_REGIONS.length; r++) {
+        const region = CLIENT_REGIONS[r]!;
+        sum += clients[r]!.length === 0 ? 0 : region.share * dailyActivity((step + 0.5) * STEP_SECONDS, region.utcOffsetHours);
+        weights[r] = sum;
+      }
     }
     const region = clients[pickCumulative(weights, pickClient())]!;
     const client = region[Math.floor(pickClient() * region.length)]!;
     const rank = pickCumulative(popularity, pickObject());
-    builder.add(time, client, `/o/${rank}`, sizes[rank]!);
+    builder.add(time, client, urls[rank]!, sizes[rank]!);
   }
   return builder.build();
 }

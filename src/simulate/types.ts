@@ -36,7 +36,7 @@ export interface GeneratorOptions {
   days: number;
 }
 
-export type PolicyName = 'lru' | 'tinylfu' | 'tinylfu-objects' | 'second-hit' | 'belady';
+export type PolicyName = 'lru' | 'second-hit' | 'tinylfu' | 'tinylfu-sum' | 'tinylfu-density' | 'belady';
 
 /** Counts of one cache (or tier, or the whole run). */
 export interface HitCounts {

@@ -162,3 +162,23 @@ test('a disk-backed node keeps its cache across a restart', async (t) => {
   assert.match(reply.headers['cache-status']!, /hit/);
   assert.equal(origin.count('/d'), 1);
 });
+
+test('every upstream call has a timeout: a silent origin becomes 504', async (t) => {
+  const origin = await startOrigin(t, () => undefined);
+  const node = await startNode(t, { sites: [{ hosts: ['*'], origin: origin.url }], timeouts: { headersMs: 300 } });
+  const reply = await send(node.addresses[0]!, '/silent');
+  assert.equal(reply.status, 504);
+  assert.match(reply.headers['cache-status']!, /detail=upstream-timeout/);
+});
+
+test('a parent that times out opens its circuit and is skipped until openMs passes', async (t) => {
+  const silentParent = await startOrigin(t, () => undefined);
+  const origin = await startOrigin(t, (_req, res) => {
+    res.writeHead(200, { 'cache-control': 'no-store' });
+    res.end('direct');
+  });
+  const node = await startNode(t, { parents: [silentParent.url], sites: [{ hosts: ['*'], origin: origin.url }], timeouts: { headersMs: 300 }, breaker: { failureThreshold: 1, openMs: 60_000 } });
+  for (let i = 0; i < 3; i++) assert.equal((await send(node.addresses[0]!, `/o${i}`)).body, 'direct');
+  assert.equal(silentParent.count(), 1, 'only the first request tried the parent');
+  assert.equal(origin.count(), 3);
+});

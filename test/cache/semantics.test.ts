@@ -283,3 +283,24 @@ test('responses to requests with Authorization are stored only when the response
   assert.equal(origin.count('/auth'), 2);
   assert.equal(origin.count('/auth-public'), 1);
 });
+
+test('a stale copy is served when the origin is unreachable, unless the response forbids it', async (t) => {
+  let down = false;
+  const { base } = await setup(t, (req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'cache-control': req.url === '/strict' ? 'max-age=1, must-revalidate' : 'max-age=1' });
+    res.end(`copy of ${req.url}`);
+  });
+  await send(base, '/lenient');
+  await send(base, '/strict');
+  down = true;
+  await sleep(2100);
+  const lenient = await send(base, '/lenient');
+  assert.equal(lenient.status, 200);
+  assert.equal(lenient.body, 'copy of /lenient');
+  assert.match(lenient.headers['cache-status']!, /fwd=stale; detail=stale-on-disconnect/);
+  assert.equal((await send(base, '/strict')).status, 502);
+});

@@ -63,6 +63,8 @@ describe('meridian dns', () => {
     assert.match(subnet, /udp: 1232/);
     const nsid = await dig([...at, 'www.cdn.example.com', 'A', '+nsid']);
     assert.match(nsid, /NSID: .*cli-test/);
+    const cookie = await dig([...at, 'www.cdn.example.com', 'A', '+cookie']);
+    assert.match(cookie, /COOKIE: [0-9a-f]{48} \(good\)/);
     const v6 = await dig(['@::1', '-p', String(port6), 'www.cdn.example.com', 'AAAA', '+short']);
     assert.equal(v6.trim(), '2001:db8::10');
     const refused = await dig([...at, 'www.example.org', 'A']);

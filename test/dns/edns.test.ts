@@ -1,13 +1,16 @@
 /** EDNS0 (RFC 6891), Client Subnet (RFC 7871), NSID (RFC 5001) and the dynamic resolver hook. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import type { DnsQuestionContext, DynamicResolver } from '../../src/dns/index.js';
 import { TYPE, addresses, buildQuery, decode, ecsOption, optRecord, startTestServer, udpExchange, udpQuery, type TestServer } from './helpers.js';
+
+const SECRET = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 
 describe('EDNS0', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer(undefined, { config: { nsid: 'meridian-test' } });
+    s = await startTestServer(undefined, { config: { nsid: 'meridian-test', cookieSecret: SECRET.toString('hex') } });
   });
   after(() => s.close());
 
@@ -51,6 +54,30 @@ describe('EDNS0', () => {
   it('returns NSID when asked (RFC 5001)', async () => {
     const r = await udpQuery(s.port, { name: 'www.t.example', edns: { options: [{ code: 3, data: Buffer.alloc(0) }] } });
     assert.deepEqual(r.opt?.options, [{ code: 3, data: Buffer.from('meridian-test') }]);
+  });
+
+  it('answers a client cookie with it and a server cookie (RFC 7873, RFC 9018 layout)', async () => {
+    const client = Buffer.from('0102030405060708', 'hex');
+    for (const sent of [client, Buffer.concat([client, Buffer.alloc(16, 0xaa)])]) {
+      const r = await udpQuery(s.port, { name: 'www.t.example', edns: { options: [{ code: 10, data: sent }] } });
+      assert.equal(r.rcode, 0);
+      const cookie = r.opt?.options.find((o) => o.code === 10)?.data;
+      assert.ok(cookie, 'a COOKIE option');
+      assert.equal(cookie.length, 24);
+      assert.deepEqual(cookie.subarray(0, 8), client);
+      assert.deepEqual([...cookie.subarray(8, 12)], [1, 0, 0, 0], 'version 1, reserved zero');
+      const timestamp = cookie.readUInt32BE(12);
+      assert.ok(Math.abs(timestamp - Date.now() / 1000) < 300, 'timestamp is now');
+      const expected = createHmac('sha256', SECRET).update(client).update(cookie.subarray(8, 16)).update(Buffer.from([127, 0, 0, 1])).digest().subarray(0, 8);
+      assert.deepEqual(cookie.subarray(16, 24), expected, 'hash of client cookie, version, timestamp and client address');
+    }
+  });
+
+  it('a COOKIE option of a wrong length is FORMERR (RFC 7873 5.2.2)', async () => {
+    for (const length of [4, 12, 41]) {
+      const r = await udpQuery(s.port, { name: 'www.t.example', edns: { options: [{ code: 10, data: Buffer.alloc(length, 1) }] } });
+      assert.equal(r.rcode, 1, `length ${length}`);
+    }
   });
 
   it('echoes ECS with scope 0 for static answers (RFC 7871 7.2.1)', async () => {

@@ -82,13 +82,15 @@ test('purge CLI: Redis down fails loudly, nothing printed as purged', async () =
 });
 
 test('purge CLI: no Redis configured, or bad input, is a clear error', async () => {
-  const none = await meridian(['https://www.example.com/x']);
+  // Spawning the CLI is slow on a loaded machine: two representative cases here, the
+  // whole table of bad input in scope.test.ts (same function, in-process).
+  const [none, bad] = await Promise.all([
+    meridian(['https://www.example.com/x']),
+    meridian(['https://a.example/', '--tag', 'two words', '--redis', 'redis://127.0.0.1:1']),
+  ]);
   assert.equal(none.code, 1);
   assert.match(none.stderr, /MERIDIAN_E_META_CONFIG: no Redis to purge through\n\s+hint: pass --redis/);
-  for (const args of [[], ['not a url'], ['ftp://example.com/x'], ['--tag', 'two words'], ['--all', 'bad host!'], ['https://a.example/', '--timeout', 'soon']]) {
-    const run = await meridian([...args, '--redis', 'redis://127.0.0.1:1']);
-    assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
-    assert.match(run.stderr, /MERIDIAN_E_META_(BAD_PURGE|CONFIG)/, args.join(' '));
-    assert.doesNotMatch(run.stderr, /ECONNREFUSED/, 'input is checked before connecting');
-  }
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /MERIDIAN_E_META_BAD_PURGE: tag: "two words" must be one surrogate key/);
+  assert.doesNotMatch(bad.stderr, /ECONNREFUSED/, 'input is checked before connecting');
 });

@@ -6,9 +6,10 @@ const DEFAULT_MAX_VICTIMS = 256;
 /**
  * TinyLFU admission, size-aware: a candidate that needs room is admitted only when its estimated
  * frequency beats the victims it would push out, by `rule`:
- * - `sum` (default): more than the victims' frequencies added up, so a large object must be worth
- *   every small one it displaces;
- * - `max`: more than each victim's frequency (Caffeine's weighted eviction, one victim at a time);
+ * - `max` (default): more than each victim's frequency (Caffeine's weighted eviction, one victim at
+ *   a time), so a popular object is never pushed out by a less popular one, whatever the sizes;
+ * - `sum`: more than the victims' frequencies added up, so a large object must be worth every small
+ *   one it displaces (best object hit ratio, worse byte hit ratio);
  * - `density`: more than the victims' byte-weighted mean frequency (per-byte value, in theory the
  *   byte-hit-ratio optimum under independent requests).
  * Ties go to the incumbents: churn costs origin bytes, keeping them costs nothing.
@@ -21,9 +22,9 @@ export class TinyLfuAdmission implements AdmissionPolicy {
 
   constructor(options: TinyLfuOptions) {
     this.#sketch = new FrequencySketch(options);
-    this.#rule = options.rule ?? 'sum';
+    this.#rule = options.rule ?? 'max';
     this.#maxVictims = options.maxVictims ?? DEFAULT_MAX_VICTIMS;
-    this.name = this.#rule === 'sum' ? 'tinylfu' : `tinylfu-${this.#rule}`;
+    this.name = this.#rule === 'max' ? 'tinylfu' : `tinylfu-${this.#rule}`;
   }
 
   record(key: string): void {

@@ -24,12 +24,12 @@ export interface AdmissionPolicy {
 export interface FrequencySketchOptions {
   /** Entries the cache is expected to hold (its byte budget / a typical object size). */
   expectedEntries: number;
-  /** Recorded lookups between agings (all counters halved, doorkeeper cleared). Default 32 × expectedEntries. */
+  /** Recorded lookups between agings (all counters halved, doorkeeper cleared). Default 64 × expectedEntries. */
   samplePeriod?: number;
   /**
-   * Counters per row (rounded up to a power of two). Default: the sample period, because the distinct
-   * keys of one period (not the cache's entries) share the counters, and a narrower sketch drowns
-   * the rarely-asked objects at the edge of the cache in collisions.
+   * Counters per row (rounded up to a power of two). Default: a quarter of the sample period, because
+   * the distinct keys of one period (not the cache's entries) share the counters, and a sketch as
+   * narrow as the cache drowns the rarely-asked objects at the edge of the cache in collisions.
    */
   width?: number;
   /** Where counters saturate (1-255). Default 15, TinyLFU's 4-bit counters. */
@@ -40,7 +40,7 @@ export interface FrequencySketchOptions {
 export type TinyLfuRule = 'sum' | 'max' | 'density';
 
 export interface TinyLfuOptions extends FrequencySketchOptions {
-  /** Default `sum`, the winner of the simulator's comparison. */
+  /** Default `max`, the winner of the simulator's comparison. */
   rule?: TinyLfuRule;
   /** Victims read at most per decision; a candidate needing more is refused. Default 256. */
   maxVictims?: number;

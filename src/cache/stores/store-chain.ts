@@ -7,6 +7,8 @@ import type { CacheStore, StoreEntry } from '../types.js';
  * never a client error.
  */
 export class StoreChain {
+  private readonly pending = new Set<Promise<unknown>>();
+
   constructor(readonly stores: readonly CacheStore[], private readonly onError: (store: string, err: unknown) => void) {}
 
   /** Synchronous fast path when the first store answers synchronously (memory). */
@@ -50,13 +52,24 @@ export class StoreChain {
     }
   }
 
-  /** True when at least one store kept the entry. */
+  /**
+   * True when at least one store kept the entry. When the first (fastest) store keeps it,
+   * the slower ones are written in the background, so a miss never waits for a disk or
+   * Redis write; `close()` waits for those writes.
+   */
   async put(key: string, entry: StoreEntry): Promise<boolean> {
-    const results = await Promise.all(this.stores.map((store) => this.putOne(store, key, entry)));
-    return results.some(Boolean);
+    const [first, ...rest] = this.stores;
+    const kept = await this.putOne(first!, key, entry);
+    const others = Promise.all(rest.map((store) => this.putOne(store, key, entry)));
+    if (!kept) return (await others).some(Boolean);
+    this.pending.add(others);
+    void others.finally(() => this.pending.delete(others));
+    return true;
   }
 
   async delete(key: string): Promise<void> {
+    // A background write finishing after this delete would resurrect the entry in a slow store.
+    if (this.pending.size > 0) await Promise.all(this.pending);
     await Promise.all(
       this.stores.map(async (store) => {
         try {
@@ -69,6 +82,7 @@ export class StoreChain {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.pending);
     await Promise.all(this.stores.map((store) => store.close().catch((err) => this.onError(store.name, err))));
   }
 }
