@@ -165,7 +165,9 @@ for (const [label, path] of [['hit_1KiB', '/1k'], ['hit_100KiB', '/100k']] as co
   const bareNode = await wrk(barePort, path);
   const ratio = Number((meridian.requestsPerSecond / nginx.requestsPerSecond).toFixed(3));
   const bareRatio = Number((bareNode.requestsPerSecond / nginx.requestsPerSecond).toFixed(3));
-  results[label] = { meridian, nginx, bareNode, ratio, bareNodeRatio: bareRatio };
+  // Both caches really served hits: the origin saw exactly one fetch per cache for this object.
+  const originFetches = Number((await get(originPort, `/count${path}`)).body);
+  results[label] = { meridian, nginx, bareNode, ratio, bareNodeRatio: bareRatio, originFetches };
   process.stdout.write(`${label}: meridian ${meridian.requestsPerSecond} req/s p99 ${meridian.p99Ms} ms; nginx ${nginx.requestsPerSecond} req/s p99 ${nginx.p99Ms} ms; bare node ${bareNode.requestsPerSecond} req/s; meridian/nginx ${ratio} (bare node/nginx ${bareRatio})\n`);
 }
 

@@ -44,6 +44,7 @@ socket.bind(Number(process.argv[1]), '127.0.0.1');
 
 interface Throughput {
   queries: number;
+  wallSeconds: number;
   cpuSeconds: number;
   wallQps: number;
   perCpuSecond: number;
@@ -136,7 +137,8 @@ async function throughput(pid: number, port: number, queryFile: string, seconds:
   const out = await dnsperf(['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', '1', '-q', '200', '-e']);
   const cpu = cpuSeconds(pid) - before;
   const queries = field(out, /Queries completed:\s+(\d+)/);
-  return { queries, cpuSeconds: cpu, wallQps: field(out, /Queries per second:\s+([\d.]+)/), perCpuSecond: queries / cpu };
+  const wallSeconds = field(out, /Run time \(s\):\s+([\d.]+)/);
+  return { queries, wallSeconds, cpuSeconds: Number(cpu.toFixed(2)), wallQps: Math.round(queries / wallSeconds), perCpuSecond: Math.round(queries / cpu) };
 }
 
 async function latency(port: number, queryFile: string): Promise<Latency> {
@@ -144,14 +146,16 @@ async function latency(port: number, queryFile: string): Promise<Latency> {
   const samples = [...out.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
   if (samples.length === 0) throw new Error(`no latency samples: ${out.slice(-500)}`);
   const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { rate: RATE, completed: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: samples.at(-1)! };
+  const ms = (v: number): number => Number(v.toFixed(3));
+  return { rate: RATE, completed: samples.length, p50Ms: ms(at(0.5)), p99Ms: ms(at(0.99)), maxMs: ms(samples.at(-1)!) };
 }
 
 function addThroughput(a: Throughput | undefined, b: Throughput): Throughput {
   if (a === undefined) return b;
   const queries = a.queries + b.queries;
   const cpuSeconds = a.cpuSeconds + b.cpuSeconds;
-  return { queries, cpuSeconds, wallQps: (a.wallQps + b.wallQps) / 2, perCpuSecond: queries / cpuSeconds };
+  const wallSeconds = a.wallSeconds + b.wallSeconds;
+  return { queries, wallSeconds: Number(wallSeconds.toFixed(2)), cpuSeconds: Number(cpuSeconds.toFixed(2)), wallQps: Math.round(queries / wallSeconds), perCpuSecond: Math.round(queries / cpuSeconds) };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -232,6 +236,7 @@ async function main(): Promise<void> {
       `| dgram    | ${Math.round(floor.perCpuSecond).toString().padStart(10)} | ${Math.round(floor.wallQps).toString().padStart(9)} |        - |        - |  (bare Node echo, no DNS work: the floor)`,
       '',
       `ratio meridian/gdnsd (q per server CPU-second): ${ratio.toFixed(3)}  (target >= 0.5)`,
+      `ratio meridian/bare Node dgram echo: ${(m.throughput.perCpuSecond / floor.perCpuSecond).toFixed(3)}  (what the Node UDP path leaves to gain)`,
       `latency at ${RATE} q/s fixed rate; meridian dns VmRSS with the example zones: ${rssIdle.toFixed(1)} MiB idle, ${rss.toFixed(1)} MiB after the load`,
     ].join('\n');
     process.stdout.write(`${table}\n`);
@@ -247,6 +252,7 @@ async function main(): Promise<void> {
       gdnsd: g,
       nodeDgramEcho: { throughput: floor },
       ratio: Number(ratio.toFixed(3)),
+      ratioToNodeDgramEcho: Number((m.throughput.perCpuSecond / floor.perCpuSecond).toFixed(3)),
     };
     const out = join(root, 'bench', 'results', 'dns.json');
     mkdirSync(dirname(out), { recursive: true });

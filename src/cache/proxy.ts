@@ -8,13 +8,12 @@ import type { Logger } from '../telemetry/index.js';
 import { ConcurrencyLimiter, TokenBucketLimiter } from '../resilience/index.js';
 import { hostOf, pathOf, primaryKey, secondaryKey, variantKey, varyFields } from './cache-key.js';
 import { appendCacheStatus, formatMember, type CacheStatusMember } from './cache-status.js';
-import { isNotModified, notModifiedHeaders } from './client-conditionals.js';
 import { Coalescer, waitAtMost } from './coalescer.js';
 import type { CacheNodeConfig, SiteConfig } from './config.js';
 import { copyHeaders, responseTags, singleValue, withoutHopByHop } from './http-headers.js';
 import type { CacheMetrics } from './metrics.js';
 import { allowsStaleIfError, allowsStaleOnDisconnect, createPolicy, directivesOf, evaluateFreshness, isStorable, policyRequest, policyView, retentionMs, type Freshness } from './policy.js';
-import { rangeFor } from './range.js';
+import { interimTo, writeFullResponse, type InterimSink } from './respond.js';
 import type { StoreChain } from './stores/store-chain.js';
 import { readBody, type UpstreamTarget, type Upstreams } from './upstream.js';
 import type { StoredHeaders, StoredObject, StoreEntry, VaryMarker } from './types.js';
@@ -54,24 +53,6 @@ interface Lookup {
 
 class UpstreamBusyError extends Error {}
 
-type InterimSink = (status: number, headers: StoredHeaders) => void;
-
-/**
- * Pass interim responses on (RFC 9110 15.2): 103 Early Hints and 102 Processing have
- * Node APIs; other 1xx codes are dropped. They are never stored (RFC 9111 3: final responses only).
- */
-function interimTo(res: ServerResponse): InterimSink {
-  return (status, headers) => {
-    if (res.headersSent) return;
-    if (status === 103) {
-      const hints = withoutHopByHop(headers);
-      if (hints.link !== undefined) res.writeEarlyHints(hints as Record<string, string | string[]>);
-    } else if (status === 102) {
-      res.writeProcessing();
-    }
-  };
-}
-
 export interface ProxyDeps {
   config: CacheNodeConfig;
   stores: StoreChain;
@@ -102,9 +83,9 @@ export class CacheProxy {
   private readonly statusName: string;
   private readonly isEdge: boolean;
   private readonly via: string;
-  /** Label children bound once: prom-client label lookups are the costliest part of counting a hit. */
-  private readonly counters: Record<'hit' | 'miss' | 'stale' | 'revalidated' | 'pass' | 'error' | 'rejected', { inc(value?: number): void }>;
-  private readonly sentBytes: Record<'cache' | 'upstream', { inc(value?: number): void }>;
+  /** Label children bound once (hits themselves are tallied, see metrics.ts). */
+  private readonly counters: Record<'miss' | 'stale' | 'revalidated' | 'pass' | 'error' | 'rejected', { inc(value?: number): void }>;
+  private readonly upstreamBytes: { inc(value?: number): void };
 
   constructor(private readonly deps: ProxyDeps) {
     const { config } = deps;
@@ -114,7 +95,6 @@ export class CacheProxy {
     this.upstreamSlots = new ConcurrencyLimiter(config.limits.upstreamConcurrency);
     const requests = deps.metrics.requests;
     this.counters = {
-      hit: requests.labels({ status: 'hit' }),
       miss: requests.labels({ status: 'miss' }),
       stale: requests.labels({ status: 'stale' }),
       revalidated: requests.labels({ status: 'revalidated' }),
@@ -122,7 +102,7 @@ export class CacheProxy {
       error: requests.labels({ status: 'error' }),
       rejected: requests.labels({ status: 'rejected' }),
     };
-    this.sentBytes = { cache: deps.metrics.bytes.labels({ source: 'cache' }), upstream: deps.metrics.bytes.labels({ source: 'upstream' }) };
+    this.upstreamBytes = deps.metrics.bytes.labels({ source: 'upstream' });
     let wildcard: Site | undefined;
     for (const siteConfig of config.sites) {
       const originUrl = new URL(siteConfig.origin);
@@ -195,11 +175,9 @@ export class CacheProxy {
   private refuse(res: ServerResponse, status: number, reason: string, message: string, retryAfter?: number): void {
     this.deps.metrics.rejected.inc({ reason });
     this.counters.rejected.inc();
-    const headers: Record<string, string> = {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-store',
-      'cache-status': formatMember(this.statusName, { detail: reason }),
-    };
+    // No Cache-Status member: RFC 9211 2 says an intermediary should not add one to a response it generates
+    // locally; the reason is in the body, the log and meridian_cache_rejected_total{reason}.
+    const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
     if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
     res.writeHead(status, headers);
     res.end(`meridian: ${message}\n`);
@@ -227,20 +205,29 @@ export class CacheProxy {
 
   /** True when a fresh, unpurged object answered the request; false sends it down the full path. */
   private serveFreshHit(req: IncomingMessage, res: ServerResponse, object: StoredObject, host: string, path: string): boolean {
-    if (!this.isEdge && req.headers[MIN_SEQUENCE_HEADER] !== undefined) return false;
+    if (!this.isEdge && object.meta.fetchSequence < (Number(req.headers[MIN_SEQUENCE_HEADER] ?? 0) || 0)) return false;
     const invalidation = this.deps.invalidation;
     if (invalidation) {
       const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags });
       if (purge && purge.sequence > object.meta.fetchSequence) return false;
     }
     const runtime = this.runtime(object);
-    const freshness = evaluateFreshness(runtime.policy, req.headers, false);
-    if (freshness.use !== 'fresh') return false;
-    this.counters.hit.inc();
-    this.deps.metrics.hits.inc();
+    let age: number;
+    let ttl: number;
+    if (req.headers['cache-control'] === undefined) {
+      // No request directives: freshness is plain arithmetic on per-object constants.
+      age = (Date.now() - runtime.bornAt) / 1000;
+      ttl = runtime.maxAge - age;
+      if (ttl <= 0) return false;
+    } else {
+      const freshness = evaluateFreshness(runtime.policy, req.headers, false);
+      if (freshness.use !== 'fresh') return false;
+      ({ age, ttl } = freshness);
+    }
+    this.deps.metrics.tallies.hits++;
     const headers = copyHeaders(runtime.downstream);
-    headers.age = String(Math.floor(freshness.age));
-    this.sendBody(req, res, object.meta.status, headers, object.body, runtime.hitStatus + Math.floor(freshness.ttl), true);
+    headers.age = String(Math.floor(age));
+    this.sendBody(req, res, object.meta.status, headers, object.body, runtime.hitStatus + Math.floor(ttl), true);
     return true;
   }
 
@@ -254,8 +241,7 @@ export class CacheProxy {
         ? directivesOf(policy).has('stale-while-revalidate') ? { use: 'stale-while-revalidate', ttl: 0 } : { use: 'revalidate', reason: 'stale' }
         : evaluateFreshness(policy, req.headers, false);
       if (freshness.use === 'fresh') {
-        this.deps.metrics.hits.inc();
-        this.counters.hit.inc();
+        this.deps.metrics.tallies.hits++;
         return this.sendObject(req, res, found.object, { hit: true, ttl: freshness.ttl });
       }
       if (freshness.use === 'stale-while-revalidate') {
@@ -339,7 +325,13 @@ export class CacheProxy {
 
   private newRuntime(policy: CachePolicy, headers: StoredHeaders, fetchSequence: number): NonNullable<StoredObject['runtime']> {
     const downstream = this.downstreamHeaders(headers, fetchSequence);
-    return { policy, downstream, hitStatus: appendCacheStatus(downstream['cache-status'], `${this.statusName}; hit; ttl=`) };
+    return {
+      policy,
+      downstream,
+      hitStatus: appendCacheStatus(downstream['cache-status'], `${this.statusName}; hit; ttl=`),
+      maxAge: policy.maxAge(),
+      bornAt: Date.now() - policy.age() * 1000,
+    };
   }
 
   /** Headers for the client or the next tier: recomputed fields dropped; internal ones stripped at the edge. */
@@ -513,7 +505,7 @@ export class CacheProxy {
         headers['cache-status'] = appendCacheStatus(headers['cache-status'], formatMember(this.statusName, { fwd, fwdStatus: outcome.status, detail: 'too-large-to-store' }));
         res.writeHead(outcome.status, headers);
         for (const chunk of outcome.head) res.write(chunk);
-        this.sentBytes.upstream.inc(outcome.head.reduce((sum, chunk) => sum + chunk.length, 0));
+        this.upstreamBytes.inc(outcome.head.reduce((sum, chunk) => sum + chunk.length, 0));
         pipeline(outcome.rest, res).catch(() => res.destroy());
         return;
       }
@@ -528,38 +520,12 @@ export class CacheProxy {
     this.sendBody(req, res, object.meta.status, headers, object.body, appendCacheStatus(downstream['cache-status'], formatMember(this.statusName, member)), member.hit === true);
   }
 
-  /** Answer with a full body, honouring the client's conditionals and single Range. */
+  /** Answer with a full body (see respond.ts) and count the bytes. */
   private sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: StoredHeaders, body: Buffer, cacheStatus: string, fromCache: boolean): void {
-    let out = headers;
-    let payload: Buffer | undefined = body;
-    let code = status;
-    if (status === 200) {
-      if ((req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) && isNotModified(req.headers, headers)) {
-        code = 304;
-        out = notModifiedHeaders(headers);
-        payload = undefined;
-      } else if (req.headers.range !== undefined && req.method === 'GET') {
-        const range = rangeFor(req.headers, headers, body.length);
-        if (range.kind === 'partial') {
-          code = 206;
-          out['content-range'] = `bytes ${range.start}-${range.end}/${body.length}`;
-          payload = body.subarray(range.start, range.end + 1);
-        } else if (range.kind === 'unsatisfiable') {
-          code = 416;
-          out['content-range'] = `bytes */${body.length}`;
-          payload = Buffer.alloc(0);
-        }
-      }
-    }
-    if (payload !== undefined && code !== 204) out['content-length'] = String(payload.length);
-    out['cache-status'] = cacheStatus;
-    res.writeHead(code, out);
-    if (payload !== undefined && req.method !== 'HEAD') {
-      this.sentBytes[fromCache ? 'cache' : 'upstream'].inc(payload.length);
-      res.end(payload);
-    } else {
-      res.end();
-    }
+    const sent = writeFullResponse(req, res, status, headers, body, cacheStatus);
+    if (sent === 0) return;
+    if (fromCache) this.deps.metrics.tallies.bytes += sent;
+    else this.upstreamBytes.inc(sent);
   }
 
   // ---- everything else: unsafe methods and pass-through prefixes ----

@@ -40,7 +40,14 @@ export interface StoredObject {
   meta: StoredMeta;
   body: Buffer;
   /** Runtime only, never serialised: the live policy and the headers sent downstream, built once per object in memory. */
-  runtime?: { policy: CachePolicy; downstream: StoredHeaders; hitStatus: string };
+  runtime?: {
+    policy: CachePolicy;
+    downstream: StoredHeaders;
+    hitStatus: string;
+    /** Freshness lifetime (s) and the wall-clock ms at which the object's Age was 0: constant per policy. */
+    maxAge: number;
+    bornAt: number;
+  };
 }
 
 export type StoreEntry = { kind: 'object'; object: StoredObject } | { kind: 'vary'; marker: VaryMarker };
@@ -80,8 +87,6 @@ export interface CacheNodeDeps {
   invalidation?: InvalidationView;
   /** Routes to mount on the admin listener from the start (e.g. POST /purge from src/meta). */
   adminRoutes?: AdminRoute[];
-  /** Injected clock for tests; defaults to Date.now. */
-  now?: () => number;
 }
 
 export interface CacheNode {

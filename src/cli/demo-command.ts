@@ -21,7 +21,7 @@ export function registerDemoCommand(program: Command): void {
     .description('run a whole fleet on this machine: DNS, an origin, two edges (EU, NA) and a regional node')
     .option('--zones <dir>', 'example zones to serve', 'zones')
     .option('--dns <host:port>', 'DNS listener (UDP and TCP)', '127.0.0.1:5300')
-    .option('--http <host:port>', 'DNS HTTP API (/healthz, /metrics, /v1/route)', '127.0.0.1:8053')
+    .option('--http <host:port>', 'DNS HTTP API: the status page (/), /v1/status, /v1/route, /healthz, /metrics', '127.0.0.1:8053')
     .option('--origin <host:port>', 'demo origin', '127.0.0.1:8000')
     .option('--edge-port <port>', 'serving port of the nodes on 127.0.1.1 (edge-eu), 127.0.2.1 (edge-na), 127.0.5.1 (regional)', '8080')
     .option('--admin-port <port>', 'admin port (health, metrics, POST /purge) on each node address', '9090')

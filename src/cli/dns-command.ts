@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createDnsServer, createHttpApi, parseListenAddress, DnsError, DnsErrorCode, type HttpApi } from '../dns/index.js';
-import { createLogger, createMetricsRegistry } from '../telemetry/index.js';
-import { ZoneStore } from '../zone/index.js';
-import { startRoutingService } from '../routing/index.js';
+import type { HttpApi } from '../dns/index.js';
+import type { LoadBoard } from '../fleet/index.js';
+import type { LoadFeed, MetaStore } from '../meta/index.js';
+import type { Logger } from '../telemetry/index.js';
 
 interface DnsCommandOptions {
   zones: string;
@@ -24,8 +24,8 @@ export function registerDnsCommand(program: Command): void {
     .description('serve zone files as an authoritative DNS server (UDP and TCP)')
     .requiredOption('--zones <dir>', 'folder of <zone>.zone master files')
     .option('--listen <host:port>', 'address to answer on, UDP and TCP (repeatable; [::1]:53 for IPv6)', collect, [])
-    .option('--http <host:port>', 'serve GET /healthz and GET /metrics here')
-    .option('--redis <url>', 'Redis with node state for routed names')
+    .option('--http <host:port>', 'serve the status page (GET /), /v1/status, /v1/route, /healthz and /metrics here')
+    .option('--redis <url>', 'Redis with the node registry and load reports for routed names (default $REDIS_URL)')
     .option('--geoip <path|geolite2>', 'MaxMind database for routed names')
     .option('--edns-payload <bytes>', 'EDNS UDP payload size to advertise (512-4096)', '1232')
     .option('--nsid <text>', 'server identifier returned to NSID queries (RFC 5001)')
@@ -36,14 +36,48 @@ export function registerDnsCommand(program: Command): void {
     });
 }
 
+/**
+ * The node registry in Redis feeds a LoadBoard for load shedding (and the status page).
+ * Redis down, at start or later, never stops DNS: the store reconnects by itself, the feed
+ * keeps the last values (too old ones read as unknown) and logs once per outage.
+ */
+async function connectMeta(url: string, logger: Logger): Promise<{ store: MetaStore; feed: LoadFeed; board: LoadBoard }> {
+  const [{ createMetaStore, parseMetaConfig, startLoadFeed }, fleet, { describeError }] = await Promise.all([
+    import('../meta/index.js'),
+    import('../fleet/index.js'),
+    import('../errors/index.js'),
+  ]);
+  const store = createMetaStore(parseMetaConfig({ backend: 'redis', redis: { url } }));
+  const shown = url.replace(/\/\/[^@/]*@/, '//***@');
+  store.ready().then(
+    () => logger.info({ redis: shown }, 'node registry connected: load shedding uses live reports'),
+    (err: unknown) => logger.error({ redis: shown }, `Redis unavailable, answering without live load reports until it returns: ${describeError(err)}`),
+  );
+  const board = new fleet.LoadBoard();
+  const feed = startLoadFeed({ store, sink: board, logger });
+  return { store, feed, board };
+}
+
 async function runDns(options: DnsCommandOptions): Promise<void> {
+  const [
+    { createDnsServer, createHttpApi, parseListenAddress, DnsError, DnsErrorCode },
+    { createLogger, createMetricsRegistry },
+    { ZoneStore },
+    { startRoutingService },
+    { createFleetStatusSource, createStatusRoutes, RecentBuffer },
+  ] = await Promise.all([
+    import('../dns/index.js'),
+    import('../telemetry/index.js'),
+    import('../zone/index.js'),
+    import('../routing/index.js'),
+    import('../status/index.js'),
+  ]);
   const logger = createLogger();
   const registry = createMetricsRegistry({ defaultMetrics: true });
   const listen = (options.listen.length > 0 ? options.listen : ['127.0.0.1:5353']).map(parseListenAddress);
   const ednsPayload = Number(options.ednsPayload);
-  if (options.redis !== undefined) {
-    logger.warn({ redis: options.redis }, 'load reports from Redis are not wired yet: --redis is accepted and ignored');
-  }
+  const redisUrl = options.redis ?? (process.env.REDIS_URL || undefined);
+  const meta = redisUrl === undefined ? undefined : await connectMeta(redisUrl, logger);
 
   const store = new ZoneStore({ logger, registry });
   const summary = await store.loadDirectory(options.zones).catch((err: unknown) => {
@@ -54,7 +88,7 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   if (store.zones().length === 0) logger.warn({ zones: options.zones }, 'no zone loaded: every query will be REFUSED');
   if (options.watch) store.watch();
   // Routed names: <zone>.yaml files of the same folder, GeoIP + geo-data/coverage.yaml, health probes.
-  const routing = await startRoutingService({ zonesDir: options.zones, geoip: options.geoip, watch: options.watch, logger, registry });
+  const routing = await startRoutingService({ zonesDir: options.zones, geoip: options.geoip, watch: options.watch, logger, registry, ...(meta ? { load: meta.board } : {}) });
 
   const server = createDnsServer(
     {
@@ -67,10 +101,19 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   );
   await server.start();
   let http: HttpApi | undefined;
+  let status: { close(): void } | undefined;
   if (options.http !== undefined) {
-    http = createHttpApi({ registry, logger, routes: [{ method: 'GET', path: '/v1/route', handler: routing.routeHandler }] });
+    const source = createFleetStatusSource({ engine: routing.engine, health: routing.health, load: meta?.board, meta: meta?.store, decisions: new RecentBuffer(200), logger });
+    const routes = createStatusRoutes(source, { logger, registry });
+    status = {
+      close() {
+        routes.close();
+        source.close();
+      },
+    };
+    http = createHttpApi({ registry, logger, routes: [...routes.routes, { method: 'GET', path: '/v1/route', handler: routing.routeHandler }] });
     await http.listen(parseListenAddress(options.http));
-    logger.info({ http: options.http }, 'http api listening');
+    logger.info({ http: options.http, status: `http://${options.http}/` }, 'http api and status page listening');
   }
 
   process.on('SIGHUP', () => {
@@ -85,5 +128,8 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   });
   logger.info('shutting down');
   store.close();
-  await Promise.all([server.close(), http?.close(), routing.close()]);
+  // Event streams of the status page stay open forever: end them before the server waits for its connections.
+  status?.close();
+  meta?.feed.stop();
+  await Promise.all([server.close(), http?.close(), routing.close(), meta?.store.close()]);
 }

@@ -7,6 +7,7 @@ import { registerRouteCommand } from './route-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
 import { zoneFileChecker } from '../zone/index.js';
 import { routingFileChecker } from '../routing/index.js';
 
@@ -22,6 +23,7 @@ registerRouteCommand(program);
 registerCacheCommand(program);
 registerPurgeCommand(program);
 registerDemoCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

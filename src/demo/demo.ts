@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { parseCacheConfig } from '../cache/index.js';
 import { createDnsServer, createHttpApi, parseListenAddress, type DnsServer, type HttpApi } from '../dns/index.js';
 import { MeridianError, describeError } from '../errors/index.js';
-import { MemoryMetaStore, parseMetaConfig, type MetaStore } from '../meta/index.js';
+import { LoadBoard } from '../fleet/index.js';
+import { createMetaStore, MemoryMetaStore, parseMetaConfig, startLoadFeed, type MetaStore } from '../meta/index.js';
 import { explainQuery, startRoutingService, type RoutingService } from '../routing/index.js';
+import { createFleetStatusSource, createStatusRoutes, RecentBuffer, type StatusDecision } from '../status/index.js';
 import { createMetricsRegistry } from '../telemetry/index.js';
 import { ZoneStore } from '../zone/index.js';
 import { DemoError, DemoErrorCode } from './errors.js';
@@ -94,33 +96,47 @@ export async function startDemo(options: Readonly<DemoOptions>, deps: DemoDepend
     const zones: DemoZones = prepareDemoZones(options.zonesDir, options.edgePort);
     closers.push(() => zones.close());
 
+    const metaConfig = options.redis === undefined ? parseMetaConfig({ backend: 'memory' }) : parseMetaConfig({ backend: 'redis', redis: { url: options.redis } });
+    // One in-process store for every node: the fleet's "Redis" when there is none.
+    const shared: MetaStore | undefined = options.redis === undefined ? new MemoryMetaStore() : undefined;
+    if (shared) closers.push(() => shared.close());
+    // The DNS side reads the same registry: load reports for shedding, nodes and purges for the status page.
+    const dnsMeta: MetaStore = shared ?? createMetaStore(metaConfig);
+    if (!shared) closers.push(() => dnsMeta.close());
+    const load = new LoadBoard();
+
     const dnsRegistry = createMetricsRegistry({ labels: { node: 'dns' } });
     const dnsLogger = logger.child({ node: 'dns' });
     const store = new ZoneStore({ logger: dnsLogger, registry: dnsRegistry });
     await store.loadDirectory(zones.dir);
     if (!zones.copied) store.watch();
     closers.push(() => store.close());
-    const routing = await startRoutingService({ zonesDir: zones.dir, geoip: options.geoip, coverageFile: options.coverageFile, watch: !zones.copied, logger: dnsLogger, registry: dnsRegistry });
+    const routing = await startRoutingService({ zonesDir: zones.dir, geoip: options.geoip, coverageFile: options.coverageFile, watch: !zones.copied, load, logger: dnsLogger, registry: dnsRegistry });
     closers.push(() => routing.close());
+    const feed = startLoadFeed({ store: dnsMeta, sink: load, logger: dnsLogger });
+    closers.push(() => feed.stop());
+    const statusSource = createFleetStatusSource({ engine: routing.engine, health: routing.health, load, meta: dnsMeta, decisions: new RecentBuffer<StatusDecision>(200), logger: dnsLogger });
+    const status = createStatusRoutes(statusSource, { title: 'Meridian demo', logger: dnsLogger, registry: dnsRegistry });
     const server: DnsServer = createDnsServer({ listen: [dnsListen] }, { zones: store, registry: dnsRegistry, logger: dnsLogger, dynamic: routing.engine });
     await server.start().catch((err: unknown) => {
       throw listenFailed(`DNS on ${options.dns}`, '--dns HOST:PORT', err);
     });
     closers.push(() => server.close());
-    const http: HttpApi = createHttpApi({ registry: dnsRegistry, logger: dnsLogger, routes: [{ method: 'GET', path: '/v1/route', handler: routing.routeHandler }] });
+    const http: HttpApi = createHttpApi({ registry: dnsRegistry, logger: dnsLogger, routes: [...status.routes, { method: 'GET', path: '/v1/route', handler: routing.routeHandler }] });
     await http.listen(httpListen).catch((err: unknown) => {
       throw listenFailed(`DNS HTTP API on ${options.http}`, '--http HOST:PORT', err);
     });
     closers.push(() => http.close());
+    // Runs before http.close(): open event streams would keep the server from closing.
+    closers.push(() => {
+      status.close();
+      statusSource.close();
+    });
 
     const [originHost, originPort] = [options.origin.slice(0, options.origin.lastIndexOf(':')), Number(options.origin.slice(options.origin.lastIndexOf(':') + 1))];
     const origin: DemoOrigin = await startDemoOrigin({ host: originHost, port: originPort, logger });
     closers.push(() => origin.close());
 
-    const metaConfig = options.redis === undefined ? parseMetaConfig({ backend: 'memory' }) : parseMetaConfig({ backend: 'redis', redis: { url: options.redis } });
-    // One in-process store for every node: the fleet's "Redis" when there is none.
-    const shared: MetaStore | undefined = options.redis === undefined ? new MemoryMetaStore() : undefined;
-    if (shared) closers.push(() => shared.close());
     const adminToken = options.adminToken ?? randomBytes(12).toString('hex');
     const regionalUrl = `http://${NODES[0]!.address}:${options.edgePort}`;
     const nodes: DemoNodeInfo[] = [];

@@ -21,7 +21,8 @@ export function curlCommand(info: DemoFleetInfo, edgeAddress: string, path = '/'
 export function formatInstructions(info: DemoFleetInfo): string {
   const lines: string[] = [];
   lines.push('', 'Meridian demo fleet is up.', '');
-  lines.push(`  DNS          ${info.dns.host}:${info.dns.port} (UDP+TCP)   HTTP API ${info.http} (/healthz /metrics /v1/route)`);
+  lines.push(`  status page  ${info.http}/   (live: nodes, health, load, routing decisions, purges)`);
+  lines.push(`  DNS          ${info.dns.host}:${info.dns.port} (UDP+TCP)   HTTP API ${info.http} (/healthz /metrics /v1/route /v1/status)`);
   lines.push(`  origin       ${info.origin}`);
   for (const node of info.nodes) lines.push(`  ${node.id.padEnd(12)} ${node.url.padEnd(22)} ${node.tier}, region ${node.region}; admin ${node.admin}`);
   lines.push(`  metadata     ${info.metaStore === 'memory' ? 'in-process store (set REDIS_URL to share a Redis)' : info.metaStore}`);

@@ -9,7 +9,7 @@ import { runPipeline } from './pipeline.js';
 import { mergeProbes } from './probes.js';
 import { createDecisionState, resetState, scopeOf, type DecisionState, type RoutingEnv } from './state.js';
 import { ruleMaskWords } from './subnet-index.js';
-import type { CompiledRecord, CompiledValue, Decision, ProbeSpec, RoutingHealth, RoutingLoad, RoutingZone, TraceLine } from './types.js';
+import type { CompiledRecord, CompiledValue, Decision, ProbeSpec, RoutingHealth, RoutingLoad, RoutingZone, SampledQuery, TraceLine } from './types.js';
 
 export interface RoutingEngineOptions {
   geo?: GeoLocator;
@@ -29,6 +29,8 @@ export class RoutingEngine implements DynamicResolver {
   #probes: ProbeSpec[] = [];
   #state: DecisionState | undefined;
   readonly #listeners = new Set<() => void>();
+  /** Decision samplers; the hot path only checks the length when there are none. */
+  #samplers: { listener: (query: SampledQuery) => void; intervalMs: number; next: number }[] = [];
 
   constructor(options: RoutingEngineOptions = {}) {
     this.#env = { geo: options.geo, health: options.health, load: options.load };
@@ -61,6 +63,37 @@ export class RoutingEngine implements DynamicResolver {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Sample routed queries for observers (the status page's recent decisions): the listener
+   * gets at most one query every `intervalMs` (default 1000), synchronously, on the DNS hot
+   * path, so it must only queue it; build the traced decision (`explain`) later, off that path.
+   * A throwing listener never fails the query. Returns the unsubscribe function.
+   */
+  onDecision(listener: (query: SampledQuery) => void, options: { intervalMs?: number } = {}): () => void {
+    const intervalMs = options.intervalMs ?? 1000;
+    if (!Number.isFinite(intervalMs) || intervalMs < 0) {
+      throw new RoutingError(RoutingErrorCode.badQuery, `decision sampling interval must be a number of ms >= 0, got ${String(intervalMs)}`);
+    }
+    const sampler = { listener, intervalMs, next: 0 };
+    this.#samplers = [...this.#samplers, sampler];
+    return () => {
+      this.#samplers = this.#samplers.filter((s) => s !== sampler);
+    };
+  }
+
+  #sample(question: DnsQuestionContext): void {
+    const now = Date.now();
+    for (const sampler of this.#samplers) {
+      if (now < sampler.next) continue;
+      sampler.next = now + sampler.intervalMs;
+      try {
+        sampler.listener({ at: now, name: question.name, type: question.type, client: question.clientAddress, ecs: question.ecs });
+      } catch {
+        // An observer's bug must not turn answers into SERVFAIL; the sample is simply lost.
+      }
+    }
+  }
+
   /** Routed records of a name, or undefined when the name has none. */
   recordsOf(name: string): readonly CompiledRecord[] | undefined {
     return this.#names.get(name);
@@ -69,6 +102,7 @@ export class RoutingEngine implements DynamicResolver {
   resolve(question: DnsQuestionContext): DynamicAnswer | undefined {
     const records = this.#names.get(question.name);
     if (records === undefined) return undefined;
+    if (this.#samplers.length !== 0) this.#sample(question);
     const record = pickRecord(records, question.type);
     if (record === undefined) return { records: EMPTY as DynamicRecord[], ecsScopePrefix: 0 };
     if (record.pools.length === 0) return { records: record.staticValues.map((v) => v.recordMax), ecsScopePrefix: 0 };

@@ -13,6 +13,7 @@ export type {
   RoutingHealth,
   RoutingLoad,
   RoutingZone,
+  SampledQuery,
   Selection,
   TraceLine,
   ValueStatus,

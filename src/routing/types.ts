@@ -2,7 +2,7 @@
  * The routing room's public shapes: compiled routing records, the decision and its
  * trace, and the read interfaces it needs from live node state (health, load).
  */
-import type { DynamicRecord } from '../dns/index.js';
+import type { ClientSubnet, DynamicRecord } from '../dns/index.js';
 
 /** How a pool orders its candidates before picking. */
 export type Selection = 'weighted' | 'closest';
@@ -156,4 +156,16 @@ export interface Decision {
   /** The pool the answers came from (after fallback); null for static records. */
   pool: string | null;
   trace: TraceLine[];
+}
+
+/** A routed query as the engine's decision sampler hands it out (`RoutingEngine.onDecision`). */
+export interface SampledQuery {
+  /** Epoch ms when it was answered. */
+  at: number;
+  name: string;
+  /** Query type code (1 A, 28 AAAA, ...). */
+  type: number;
+  /** The resolver's address. */
+  client: string;
+  ecs: ClientSubnet | undefined;
 }

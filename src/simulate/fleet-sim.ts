@@ -64,13 +64,15 @@ interface RoutedClients {
 /** One routing decision per distinct client: nothing changes during a replay (no probes, no load). */
 function routeClients(sim: FleetSimulation, edges: readonly FleetNode[]): RoutedClients {
   const count = sim.trace.clients.length;
+  // The record type asked follows the edges' addresses, not the client's family: an IPv6 client
+  // of an IPv4 fleet still gets its edge from the A record, located by its own address.
+  const type = edges.some((n) => isIPv6(n.address)) ? TYPE_AAAA : TYPE_A;
   // Both sides in ipaddr.js's canonical text, so `2001:db8::1` in the fleet file matches any spelling.
   const byAddress = new Map(edges.map((n, i) => [ipaddr.parse(n.address).toString(), i]));
   const out: RoutedClients = { edge: new Int32Array(count).fill(UNROUTED), latitude: new Float64Array(count), longitude: new Float64Array(count), located: new Uint8Array(count), nearest: new Uint8Array(count) };
   for (let c = 0; c < count; c++) {
     const client = sim.trace.clients[c]!;
-    const v6 = isIPv6(client);
-    const answer = sim.engine.resolve({ name: sim.fleet.name, type: v6 ? TYPE_AAAA : TYPE_A, zone: '', clientAddress: client });
+    const answer = sim.engine.resolve({ name: sim.fleet.name, type, zone: '', clientAddress: client });
     const rdata = answer?.records[0]?.rdata;
     const address = rdata === undefined ? undefined : ipaddr.fromByteArray([...rdata]).toString();
     out.edge[c] = address === undefined ? UNROUTED : (byAddress.get(address) ?? UNROUTED);

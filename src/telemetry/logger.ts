@@ -16,7 +16,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.MERIDIAN_LOG_LEVEL ?? 'info';
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   if (pretty) {
-    return pino({ level, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({ level, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } });
   }
   return pino({ level });
 }

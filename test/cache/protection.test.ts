@@ -28,6 +28,7 @@ test('only configured sites are served; the origin never comes from the request'
   const unknown = await send(base, '/', { headers: { host: 'evil.test' } });
   assert.equal(unknown.status, 421);
   assert.match(unknown.body, /no site is configured for host "evil\.test"/);
+  assert.equal(unknown.headers['cache-status'], undefined, 'locally generated: no Cache-Status member (RFC 9211 2)');
   const absolute = await rawRequest(base, `GET http://127.0.0.1:1/steal HTTP/1.1\r\nHost: www.site.test\r\nConnection: close\r\n\r\n`);
   assert.match(absolute, /^HTTP\/1.1 200/);
   assert.match(absolute, /origin saw www\.site\.test/);

@@ -41,6 +41,15 @@ describe('meridian demo', { timeout: 60_000 }, () => {
     assert.equal((await sh(euDig)).trim(), '127.0.1.1');
     assert.equal((await sh(naDig)).trim(), '127.0.2.1');
 
+    // The printed status page: HTML, and its JSON lists the running nodes from the registry.
+    const statusUrl = printedLine(output, 'status page').replace(/^status page\s+/, '').split(/\s+/)[0]!;
+    const page = await fetch(statusUrl);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    await page.text();
+    const status = (await (await fetch(new URL('/v1/status', statusUrl))).json()) as { nodes: { id: string; health: string }[] };
+    for (const id of ['edge-eu', 'edge-na', 'regional-eu']) assert.ok(status.nodes.some((n) => n.id === id), `${id} on the status page`);
+
     // Miss, then hit, through the printed edge.
     const curl = printedLine(output, 'curl -si --resolve');
     const first = await sh(curl);
