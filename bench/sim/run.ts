@@ -2,7 +2,8 @@
  * Cache policy benchmark: every policy on one cache of 1% of the catalogue (by bytes), replaying a
  * generated Zipf 0.8 trace with lognormal sizes, and the target: the default policy must close at
  * least half of the byte-hit-ratio gap between LRU and Belady. The same on other seeds and on Pareto
- * sizes (robustness), then the tiering comparison on the example fleet (bench/sim/fleet.yaml).
+ * sizes (robustness), then tiering, LRU vs the default across the fleet, and a node restart
+ * (cold vs warmed from its peers) on the example fleet (bench/sim/fleet.yaml).
  * Writes bench/results/sim.json and bench/results/sim.svg.
  *
  *   npm run bench:sim      (SIM_REQUESTS=1000000 SIM_OBJECTS=100000 by default)
@@ -14,6 +15,7 @@ import {
   DEFAULT_POLICY,
   formatComparison,
   formatTiering,
+  formatWarming,
   generateTrace,
   renderPlot,
   runSimulation,
@@ -65,8 +67,22 @@ const { result: fleetRun } = await runSimulation({
   geoip: join(root, 'geo-data', 'test-city.mmdb'),
   generator: { requests: Math.min(REQUESTS, 300_000), objects: Math.min(OBJECTS, 30_000), seed: 1 },
   tiering: true,
+  restart: { node: 'fra-1', atSeconds: 12 * 3600 },
 });
 process.stdout.write(`Tiering on bench/sim/fleet.yaml (edges 1%, regionals 3% of the catalogue each; policy ${DEFAULT_POLICY})\n${formatTiering(fleetRun.tiering!)}\n\n`);
+const { result: lruRun } = await runSimulation({
+  fleetFile: join(root, 'bench', 'sim', 'fleet.yaml'),
+  zonesDir: join(root, 'zones'),
+  geoip: join(root, 'geo-data', 'test-city.mmdb'),
+  generator: { requests: Math.min(REQUESTS, 300_000), objects: Math.min(OBJECTS, 30_000), seed: 1 },
+  policy: 'lru',
+});
+const fleetPolicies = [
+  { label: 'fleet with lru', report: lruRun.fleet! },
+  { label: `fleet with ${DEFAULT_POLICY}`, report: fleetRun.fleet! },
+];
+process.stdout.write(`The same fleet (regional tier, hashed parents), LRU vs the default policy\n${formatTiering(fleetPolicies)}\n\n`);
+process.stdout.write(`Warming: fra-1 restarts 12 h into the trace (its peer in eu: fra-2)\n${formatWarming(fleetRun.warming!)}\n\n`);
 
 const gaps = [main, ...robustness].map((r) => ({ scenario: r.label, byteGapClosed: gapOf(r.comparison) }));
 const met = gapOf(main.comparison) >= TARGET_GAP;
@@ -86,10 +102,12 @@ writeFileSync(
       robustness: robustness.map((r) => ({ scenario: r.label, seconds: r.seconds, ...r.comparison })),
       tiering: fleetRun.tiering!.map((t) => ({ setup: t.label, origin: t.report.origin, regional: t.report.tiers.regional, edge: t.report.tiers.edge, latency: t.report.latency })),
       fleet: { routing: fleetRun.fleet!.routing, latency: fleetRun.fleet!.latency },
+      warming: fleetRun.warming!.map((w) => ({ setup: w.label, restart: w.report.restart, origin: w.report.origin })),
+      fleetPolicies: fleetPolicies.map((p) => ({ setup: p.label, origin: p.report.origin, edge: p.report.tiers.edge, regional: p.report.tiers.regional, latency: p.report.latency })),
     },
     null,
     2,
   )}\n`,
 );
-writeFileSync(join(root, 'bench', 'results', 'sim.svg'), renderPlot({ title: `Cache policies (Zipf 0.8, 1% cache) and tiering`, comparison: main.comparison, fleet: fleetRun.fleet, tiering: fleetRun.tiering }));
+writeFileSync(join(root, 'bench', 'results', 'sim.svg'), renderPlot({ title: `Cache policies (Zipf 0.8, 1% cache) and tiering`, comparison: main.comparison, fleet: fleetRun.fleet, tiering: fleetRun.tiering, warming: fleetRun.warming }));
 process.stdout.write('wrote bench/results/sim.json and bench/results/sim.svg\n');

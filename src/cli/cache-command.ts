@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadCacheConfig } from '../cache/index.js';
-import { startFleetNode } from '../demo/index.js';
-import { createLogger } from '../telemetry/index.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -22,6 +19,12 @@ export function registerCacheCommand(program: Command): void {
     .option('--admin <host:port>', 'admin listener (health, metrics, purge)')
     .option('--admin-token <token>', 'bearer token for the admin listener (or MERIDIAN_ADMIN_TOKEN)')
     .action(async (options: { config?: string; listen?: string[]; origin?: string; id?: string; region?: string; tier?: string; parent?: string[]; redis?: string; admin?: string; adminToken?: string }) => {
+      // Rooms load here, not at start-up, so `meridian --help` and the other commands stay quick.
+      const [{ loadCacheConfig }, { startFleetNode }, { createLogger }] = await Promise.all([
+        import('../cache/index.js'),
+        import('../demo/index.js'),
+        import('../telemetry/index.js'),
+      ]);
       const config = loadCacheConfig(options);
       const logger = createLogger();
       // The node with its metadata wiring: invalidation stream, POST /purge, registry heartbeat.

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { formatInstructions, parseDemoOptions, startDemo } from '../demo/index.js';
-import { createLogger } from '../telemetry/index.js';
 
 interface DemoCommandOptions {
   zones?: string;
@@ -30,6 +28,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--redis <url>', 'share a Redis for metadata and purges (default $REDIS_URL; none = in-process)')
     .option('--settle <ms>', 'wait up to this long for health checks before printing instructions', '8000')
     .action(async (options: DemoCommandOptions) => {
+      const [{ formatInstructions, parseDemoOptions, startDemo }, { createLogger }] = await Promise.all([import('../demo/index.js'), import('../telemetry/index.js')]);
       const config = parseDemoOptions({
         zonesDir: options.zones,
         dns: options.dns,

@@ -41,7 +41,7 @@ export function registerDnsCommand(program: Command): void {
  * Redis down, at start or later, never stops DNS: the store reconnects by itself, the feed
  * keeps the last values (too old ones read as unknown) and logs once per outage.
  */
-async function connectMeta(url: string, logger: Logger): Promise<{ store: MetaStore; feed: LoadFeed; board: LoadBoard }> {
+async function connectMeta(url: string, logger: Logger): Promise<{ store: MetaStore; feed: LoadFeed; board: LoadBoard; close(): Promise<void> }> {
   const [{ createMetaStore, parseMetaConfig, startLoadFeed }, fleet, { describeError }] = await Promise.all([
     import('../meta/index.js'),
     import('../fleet/index.js'),
@@ -49,13 +49,35 @@ async function connectMeta(url: string, logger: Logger): Promise<{ store: MetaSt
   ]);
   const store = createMetaStore(parseMetaConfig({ backend: 'redis', redis: { url } }));
   const shown = url.replace(/\/\/[^@/]*@/, '//***@');
-  store.ready().then(
-    () => logger.info({ redis: shown }, 'node registry connected: load shedding uses live reports'),
-    (err: unknown) => logger.error({ redis: shown }, `Redis unavailable, answering without live load reports until it returns: ${describeError(err)}`),
-  );
+  let closed = false;
+  let warned = false;
+  let retry: NodeJS.Timeout | undefined;
+  // Say once that Redis is missing, and once that it is back (the store reconnects by itself meanwhile).
+  const connect = (): void => {
+    store.ready().then(
+      () => logger.info({ redis: shown }, 'node registry connected: load shedding uses live reports'),
+      (err: unknown) => {
+        if (closed) return;
+        if (!warned) logger.error({ redis: shown }, `Redis unavailable, answering without live load reports until it returns: ${describeError(err)}`);
+        warned = true;
+        retry = setTimeout(connect, 2000).unref();
+      },
+    );
+  };
+  connect();
   const board = new fleet.LoadBoard();
   const feed = startLoadFeed({ store, sink: board, logger });
-  return { store, feed, board };
+  return {
+    store,
+    feed,
+    board,
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      feed.stop();
+      await store.close();
+    },
+  };
 }
 
 async function runDns(options: DnsCommandOptions): Promise<void> {
@@ -130,6 +152,5 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   store.close();
   // Event streams of the status page stay open forever: end them before the server waits for its connections.
   status?.close();
-  meta?.feed.stop();
-  await Promise.all([server.close(), http?.close(), routing.close(), meta?.store.close()]);
+  await Promise.all([server.close(), http?.close(), routing.close(), meta?.close()]);
 }

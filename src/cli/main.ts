@@ -8,8 +8,6 @@ import { registerCacheCommand } from './cache-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
-import { zoneFileChecker } from '../zone/index.js';
-import { routingFileChecker } from '../routing/index.js';
 
 const program = new Command()
   .name('meridian')
@@ -18,7 +16,10 @@ const program = new Command()
   .exitOverride();
 
 registerDnsCommand(program);
-registerZoneCommand(program, [zoneFileChecker, routingFileChecker]);
+registerZoneCommand(program, async () => {
+  const [{ zoneFileChecker }, { routingFileChecker }] = await Promise.all([import('../zone/index.js'), import('../routing/index.js')]);
+  return [zoneFileChecker, routingFileChecker];
+});
 registerRouteCommand(program);
 registerCacheCommand(program);
 registerPurgeCommand(program);

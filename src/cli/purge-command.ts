@@ -1,13 +1,4 @@
 import type { Command } from 'commander';
-import {
-  MetaError,
-  PurgePublisher,
-  RedisMetaStore,
-  describeScope,
-  parseMetaConfig,
-  purgeRequestsFromSpec,
-  waitForAcks,
-} from '../meta/index.js';
 
 interface PurgeOptions {
   tag: string[];
@@ -47,6 +38,7 @@ export function registerPurgeCommand(program: Command): void {
 }
 
 async function purge(urls: string[], options: PurgeOptions): Promise<number> {
+  const { MetaError, PurgePublisher, RedisMetaStore, describeScope, parseMetaConfig, purgeRequestsFromSpec, waitForAcks } = await import('../meta/index.js');
   const requests = purgeRequestsFromSpec({
     urls,
     tags: options.tag,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { explainQuery, loadRoutingDirectory, openRoutingLocator, RoutingEngine } from '../routing/index.js';
 
 interface ExplainOptions {
   zones: string;
@@ -28,6 +27,7 @@ export function registerRouteCommand(program: Command): void {
     .option('--geoip <path|geolite2>', 'GeoIP2/GeoLite2 City or Country .mmdb, or geolite2 to download it')
     .option('--coverage <file>', 'coverage map (default geo-data/coverage.yaml when present)')
     .action(async (options: ExplainOptions) => {
+      const { explainQuery, loadRoutingDirectory, openRoutingLocator, RoutingEngine } = await import('../routing/index.js');
       const { zones } = await loadRoutingDirectory(options.zones);
       const locator = await openRoutingLocator({ geoip: options.geoip, coverageFile: options.coverage });
       try {

@@ -5,6 +5,7 @@ import {
   formatCsvTrace,
   formatFleetReport,
   formatTiering,
+  formatWarming,
   GENERATOR_DEFAULTS,
   POLICY_NAMES,
   renderPlot,
@@ -28,6 +29,7 @@ interface SimulateOptions {
   budgetShare: number;
   budgetBytes?: number;
   tiering?: boolean;
+  restart?: { node: string; atSeconds: number };
   format: 'table' | 'json';
   svg?: string;
   requests: number;
@@ -57,6 +59,12 @@ const share = (text: string): number => {
   return value;
 };
 
+const restartAt = (text: string): { node: string; atSeconds: number } => {
+  const match = /^(.+)@(\d+(?:\.\d+)?)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('must be NODE@HOURS, e.g. fra-1@12');
+  return { node: match[1]!, atSeconds: Number(match[2]) * 3600 };
+};
+
 /**
  * `meridian simulate`: replay a trace (CSV or generated) through the real routing engine and the
  * stores' lru-cache configuration, and print what reaches the origin. See src/simulate/README.md.
@@ -79,6 +87,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--budget-share <fraction>', 'cache size for --compare-policies, as a share of the catalogue bytes', share, 0.01)
     .option('--budget-bytes <bytes>', 'cache size for --compare-policies, in bytes (overrides --budget-share)', integer(1))
     .option('--tiering', 'also run the fleet without the regional tier and with random parents')
+    .option('--restart <node@hours>', 'also compare NODE restarting HOURS into the trace: not restarted, cold, warmed from its region\'s peers', restartAt)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
     .option('--svg <file>', 'write a plot of the results')
     .option('--requests <n>', 'generated: requests', integer(1), d.requests)
@@ -115,9 +124,10 @@ export function registerSimulateCommand(program: Command): void {
         budgetShare: options.budgetShare,
         budgetBytes: options.budgetBytes,
         tiering: options.tiering,
+        restart: options.restart,
       });
       if (options.writeTrace) await writeFile(options.writeTrace, formatCsvTrace(trace));
-      if (options.svg) await writeFile(options.svg, renderPlot({ title: plotTitle(result), comparison: result.comparison, fleet: result.fleet, tiering: result.tiering }));
+      if (options.svg) await writeFile(options.svg, renderPlot({ title: plotTitle(result), comparison: result.comparison, fleet: result.fleet, tiering: result.tiering, warming: result.warming }));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${formatResult(result)}\n`);
     });
 }
@@ -133,5 +143,6 @@ function formatResult(result: SimulationResult): string {
   if (result.comparison) parts.push(`\nPolicies on one cache\n${formatComparison(result.comparison)}`);
   if (result.fleet) parts.push(`\nFleet\n${formatFleetReport(result.fleet)}`);
   if (result.tiering) parts.push(`\nTiering\n${formatTiering(result.tiering)}`);
+  if (result.warming) parts.push(`\nWarming\n${formatWarming(result.warming)}`);
   return parts.join('\n');
 }

@@ -18,6 +18,14 @@ export interface RoutingEngineOptions {
   zones?: readonly RoutingZone[];
 }
 
+interface DecisionSampler {
+  listener: (query: SampledQuery) => void;
+  /** Set by the timer; cleared when a query was handed over. */
+  due: boolean;
+  /** undefined for interval 0 (every query). */
+  timer: NodeJS.Timeout | undefined;
+}
+
 const TYPE_NAMES: Record<number, string> = { 1: 'A', 28: 'AAAA', 5: 'CNAME' };
 const EMPTY: readonly DynamicRecord[] = Object.freeze([]);
 
@@ -29,8 +37,9 @@ export class RoutingEngine implements DynamicResolver {
   #probes: ProbeSpec[] = [];
   #state: DecisionState | undefined;
   readonly #listeners = new Set<() => void>();
-  /** Decision samplers; the hot path only checks the length when there are none. */
-  #samplers: { listener: (query: SampledQuery) => void; intervalMs: number; next: number }[] = [];
+  /** Decision samplers; a timer per sampler raises `#sampleDue`, so the hot path checks one boolean. */
+  #samplers: DecisionSampler[] = [];
+  #sampleDue = false;
 
   constructor(options: RoutingEngineOptions = {}) {
     this.#env = { geo: options.geo, health: options.health, load: options.load };
@@ -74,24 +83,36 @@ export class RoutingEngine implements DynamicResolver {
     if (!Number.isFinite(intervalMs) || intervalMs < 0) {
       throw new RoutingError(RoutingErrorCode.badQuery, `decision sampling interval must be a number of ms >= 0, got ${String(intervalMs)}`);
     }
-    const sampler = { listener, intervalMs, next: 0 };
+    const sampler: DecisionSampler = { listener, due: true, timer: undefined };
+    if (intervalMs > 0) {
+      sampler.timer = setInterval(() => {
+        sampler.due = true;
+        this.#sampleDue = true;
+      }, intervalMs);
+      sampler.timer.unref();
+    }
     this.#samplers = [...this.#samplers, sampler];
+    this.#sampleDue = true;
     return () => {
+      clearInterval(sampler.timer);
       this.#samplers = this.#samplers.filter((s) => s !== sampler);
     };
   }
 
   #sample(question: DnsQuestionContext): void {
-    const now = Date.now();
+    let due = false;
     for (const sampler of this.#samplers) {
-      if (now < sampler.next) continue;
-      sampler.next = now + sampler.intervalMs;
+      if (!sampler.due) continue;
+      // Interval 0 has no timer: it stays due and sees every query.
+      sampler.due = sampler.timer === undefined;
+      due ||= sampler.due;
       try {
-        sampler.listener({ at: now, name: question.name, type: question.type, client: question.clientAddress, ecs: question.ecs });
+        sampler.listener({ at: Date.now(), name: question.name, type: question.type, client: question.clientAddress, ecs: question.ecs });
       } catch {
         // An observer's bug must not turn answers into SERVFAIL; the sample is simply lost.
       }
     }
+    this.#sampleDue = due;
   }
 
   /** Routed records of a name, or undefined when the name has none. */
@@ -102,7 +123,7 @@ export class RoutingEngine implements DynamicResolver {
   resolve(question: DnsQuestionContext): DynamicAnswer | undefined {
     const records = this.#names.get(question.name);
     if (records === undefined) return undefined;
-    if (this.#samplers.length !== 0) this.#sample(question);
+    if (this.#sampleDue) this.#sample(question);
     const record = pickRecord(records, question.type);
     if (record === undefined) return { records: EMPTY as DynamicRecord[], ecsScopePrefix: 0 };
     if (record.pools.length === 0) return { records: record.staticValues.map((v) => v.recordMax), ecsScopePrefix: 0 };

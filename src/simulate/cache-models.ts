@@ -22,6 +22,11 @@ export interface SimCache {
    * the stream's end means never); only Belady reads it. Returns true on a hit.
    */
   request(object: number, key: string, size: number, nextUse: number): boolean;
+  /**
+   * Store without a request (warming from a peer), `popularity` lookups the peer saw: an admission
+   * filter learns them so the warmed entry is not pushed out by the first newcomer. Returns whether stored.
+   */
+  warm(object: number, key: string, size: number, nextUse: number, popularity: number): boolean;
 }
 
 export interface SimCacheOptions {
@@ -70,6 +75,14 @@ class LruCache implements SimCache {
     else this.#lru.set(key, size);
     return false;
   }
+
+  warm(_object: number, key: string, size: number, _nextUse: number, popularity: number): boolean {
+    if (entryCost(size) > this.#lru.maxSize - this.#lru.calculatedSize) return false;
+    // Counters saturate at 15 anyway; more records would only hasten the sketch's aging.
+    for (let i = 0; i < Math.min(popularity, 16); i++) this.#admission?.record(key);
+    this.#lru.set(key, size);
+    return true;
+  }
 }
 
 /**
@@ -113,6 +126,16 @@ class BeladyCache implements SimCache {
       this.#used -= this.#cost[victim]!;
     }
     return false;
+  }
+
+  warm(object: number, _key: string, size: number, nextUse: number): boolean {
+    const cost = entryCost(size);
+    if (this.#next[object]! >= 0 || cost > this.#budget - this.#used) return false;
+    this.#next[object] = nextUse;
+    this.#cost[object] = cost;
+    this.#used += cost;
+    this.#push(nextUse, object);
+    return true;
   }
 
   #push(next: number, object: number): void {

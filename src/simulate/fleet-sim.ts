@@ -3,12 +3,13 @@ import ipaddr from 'ipaddr.js';
 import { rendezvousOrder } from '../cache/index.js';
 import { greatCircleKm, type GeoLocator } from '../geo/index.js';
 import type { RoutingEngine } from '../routing/index.js';
-import { createSimCache, nextUses } from './cache-models.js';
+import { createSimCache, nextUses, type SimCache } from './cache-models.js';
 import { expectedEntriesFor, Tally } from './compare.js';
+import { SimulateError, SimulateErrorCode } from './errors.js';
 import { roundTripMs, quantile } from './latency.js';
 import { createRandom } from './random.js';
 import { catalogueBytes } from './trace-builder.js';
-import type { Fleet, FleetNode, FleetReport, FleetRunOptions, HitCounts, NodeReport, NodeTier, Trace } from './types.js';
+import type { Fleet, FleetNode, FleetReport, FleetRunOptions, HitCounts, NodeReport, NodeTier, RestartOptions, RestartReport, Trace } from './types.js';
 
 export interface FleetSimulation {
   trace: Trace;
@@ -32,6 +33,9 @@ const TYPE_AAAA = 28;
  */
 export function simulateFleet(sim: FleetSimulation, options: FleetRunOptions): FleetReport {
   const { trace, fleet } = sim;
+  if (options.restart && !fleet.nodes.some((n) => n.id === options.restart!.node)) {
+    throw new SimulateError(SimulateErrorCode.optionsInvalid, `restart: no node ${options.restart.node} in the fleet`, { hint: `nodes: ${fleet.nodes.map((n) => n.id).join(', ')}` });
+  }
   const edges = fleet.nodes.filter((n) => n.tier === 'edge');
   const regionals = options.regionalTier ? fleet.nodes.filter((n) => n.tier === 'regional') : [];
   const clients = routeClients(sim, edges);
@@ -39,7 +43,8 @@ export function simulateFleet(sim: FleetSimulation, options: FleetRunOptions): F
   for (let i = 0; i < trace.length; i++) edgeOf[i] = clients.edge[trace.clientIndex[i]!]!;
 
   const meanObject = catalogueBytes(trace) / Math.max(1, trace.urls.length);
-  const edgeHit = runTier(trace, edges, edgeOf, options, meanObject);
+  const edgeRun = runTier(trace, edges, edgeOf, options, meanObject);
+  const edgeHit = edgeRun.hit;
 
   const parentOf = new Int32Array(trace.length).fill(UNROUTED);
   if (regionals.length > 0) {
@@ -48,8 +53,10 @@ export function simulateFleet(sim: FleetSimulation, options: FleetRunOptions): F
       if (edgeOf[i] !== UNROUTED && !edgeHit[i]) parentOf[i] = pickParent(edgeOf[i]!, trace.urls[trace.objectIndex[i]!]!);
     }
   }
-  const regionalHit = runTier(trace, regionals, parentOf, options, meanObject);
-  return buildReport(sim, options, { edges, regionals, clients, edgeOf, edgeHit, parentOf, regionalHit });
+  const regionalRun = runTier(trace, regionals, parentOf, options, meanObject);
+  const report = buildReport(sim, options, { edges, regionals, clients, edgeOf, edgeHit, parentOf, regionalHit: regionalRun.hit });
+  const restart = edgeRun.restart ?? regionalRun.restart;
+  return restart ? { ...report, restart } : report;
 }
 
 interface RoutedClients {
@@ -93,24 +100,84 @@ function routeClients(sim: FleetSimulation, edges: readonly FleetNode[]): Routed
 }
 
 /** Each node's cache over its own stream (requests with `nodeOf[i]` = its index); returns per-request hits. */
-function runTier(trace: Trace, nodes: readonly FleetNode[], nodeOf: Int32Array, options: FleetRunOptions, meanObject: number): Uint8Array {
+function runTier(trace: Trace, nodes: readonly FleetNode[], nodeOf: Int32Array, options: FleetRunOptions, meanObject: number): TierRun {
   const hit = new Uint8Array(trace.length);
+  const streams: number[][] = nodes.map(() => []);
+  for (let i = 0; i < trace.length; i++) if (nodeOf[i]! >= 0) streams[nodeOf[i]!]!.push(i);
+  let restart: RestartReport | undefined;
   nodes.forEach((node, n) => {
-    const positions: number[] = [];
-    for (let i = 0; i < trace.length; i++) if (nodeOf[i] === n) positions.push(i);
+    const positions = streams[n]!;
     const objects = Uint32Array.from(positions, (i) => trace.objectIndex[i]!);
     const next = nextUses(objects, trace.urls.length);
-    const cache = createSimCache(options.policy, {
-      budgetBytes: node.capacityBytes,
-      objects: trace.urls.length,
-      expectedEntries: expectedEntriesFor(node.capacityBytes, meanObject),
-    });
+    const create = () =>
+      createSimCache(options.policy, { budgetBytes: node.capacityBytes, objects: trace.urls.length, expectedEntries: expectedEntriesFor(node.capacityBytes, meanObject) });
+    let cache = create();
+    const restartAt = options.restart?.node === node.id ? restartPosition(trace, positions, options.restart.atSeconds) : -1;
     positions.forEach((i, k) => {
+      if (k === restartAt) {
+        if (options.restart!.warm !== 'keep') cache = create();
+        restart = warmFromPeers(trace, nodes, streams, n, positions, k, cache, options.restart!);
+      }
       const object = objects[k]!;
       if (cache.request(object, trace.urls[object]!, trace.sizes[i]!, next[k]!)) hit[i] = 1;
     });
+    if (restart && restart.node === node.id) restart.hourAfter = hourAfter(trace, positions, restartAt, hit);
   });
-  return hit;
+  return { hit, restart };
+}
+
+interface TierRun {
+  hit: Uint8Array;
+  restart: RestartReport | undefined;
+}
+
+/** Index in the node's stream of its first request at or after the restart time; -1 if none. */
+function restartPosition(trace: Trace, positions: readonly number[], atSeconds: number): number {
+  const at = (trace.length > 0 ? trace.times[0]! : 0) + atSeconds;
+  return positions.findIndex((i) => trace.times[i]! >= at);
+}
+
+/**
+ * Rehydration as a joining node would do it: ask the peers (same tier, same region) for their
+ * hottest keys of the last hour and load them, hottest first, until the byte bound is reached.
+ */
+function warmFromPeers(trace: Trace, nodes: readonly FleetNode[], streams: readonly number[][], n: number, positions: readonly number[], k: number, cache: SimCache, options: RestartOptions): RestartReport {
+  const report: RestartReport = { node: nodes[n]!.id, atSeconds: options.atSeconds, warm: options.warm, warmedObjects: 0, warmedBytes: 0, hourAfter: new Tally().counts() };
+  if (options.warm !== 'peers') return report;
+  const now = trace.times[positions[k]!]!;
+  const counts = new Map<number, number>();
+  const sizes = new Map<number, number>();
+  nodes.forEach((peer, p) => {
+    if (p === n || peer.region !== nodes[n]!.region) return;
+    for (const i of streams[p]!) {
+      if (trace.times[i]! >= now) break;
+      if (trace.times[i]! < now - 3600) continue;
+      const object = trace.objectIndex[i]!;
+      counts.set(object, (counts.get(object) ?? 0) + 1);
+      sizes.set(object, trace.sizes[i]!);
+    }
+  });
+  // Belady's warmed entries need their next use in this node's stream.
+  const nextUse = new Map<number, number>();
+  for (let j = positions.length - 1; j >= k; j--) nextUse.set(trace.objectIndex[positions[j]!]!, j);
+  const bound = options.warmBytes ?? nodes[n]!.capacityBytes;
+  const hottest = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  for (const [object, count] of hottest) {
+    const size = sizes.get(object)!;
+    if (report.warmedBytes + size > bound) continue;
+    if (!cache.warm(object, trace.urls[object]!, size, nextUse.get(object) ?? positions.length * 2 + object, count)) continue;
+    report.warmedObjects++;
+    report.warmedBytes += size;
+  }
+  return report;
+}
+
+function hourAfter(trace: Trace, positions: readonly number[], from: number, hit: Uint8Array): HitCounts {
+  const tally = new Tally();
+  if (from < 0) return tally.counts();
+  const end = trace.times[positions[from]!]! + 3600;
+  for (let k = from; k < positions.length && trace.times[positions[k]!]! < end; k++) tally.add(trace.sizes[positions[k]!]!, hit[positions[k]!] === 1);
+  return tally.counts();
 }
 
 /**

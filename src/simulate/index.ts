@@ -1,6 +1,7 @@
 /**
  * The simulator room: replays request traces through the real routing engine and the real
- * byte-bounded lru-cache configuration, on a virtual clock, to compare cache policies and tiering.
+ * byte-bounded lru-cache configuration, on a virtual clock, to compare cache policies, tiering
+ * and warming.
  */
 export type * from './types.js';
 export { SimulateError, SimulateErrorCode } from './errors.js';
@@ -17,3 +18,4 @@ export { formatComparison, formatFleetReport, formatTiering, formatTable, format
 export { renderPlot, type PlotInput } from './report-svg.js';
 export { compareTiering } from './tiering.js';
 export { runSimulation, DEFAULT_GEOIP, type SimulationRequest, type SimulationResult } from './run.js';
+export { compareWarming, formatWarming, type WarmingRow } from './warming.js';

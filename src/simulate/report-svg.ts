@@ -1,4 +1,5 @@
 import type { TieringRow } from './report-table.js';
+import type { WarmingRow } from './warming.js';
 import type { FleetReport, PolicyComparison } from './types.js';
 
 export interface PlotInput {
@@ -6,6 +7,7 @@ export interface PlotInput {
   comparison?: PolicyComparison;
   fleet?: FleetReport;
   tiering?: readonly TieringRow[];
+  warming?: readonly WarmingRow[];
 }
 
 const WIDTH = 960;
@@ -33,6 +35,10 @@ export function renderPlot(input: PlotInput): string {
   }
   if (input.tiering && input.tiering.length > 0) {
     panels.push(barPanel('Origin offload by tiering setup', input.tiering.map((t) => ({ label: t.label, values: [t.report.origin.byteOffload, t.report.origin.requestOffload] })), ['bytes kept from origin', 'requests kept from origin']));
+  }
+  if (input.warming && input.warming.length > 0) {
+    const node = input.warming[0]!.report.restart?.node ?? '';
+    panels.push(barPanel(`${node} in the hour after a restart`, input.warming.map((w) => ({ label: w.label, values: [w.report.restart?.hourAfter.byteHitRatio ?? 0, w.report.restart?.hourAfter.objectHitRatio ?? 0] })), ['byte hit ratio', 'object hit ratio']));
   }
   let y = 56;
   const parts: string[] = [];

@@ -10,6 +10,7 @@ import { generateTrace, GENERATOR_DEFAULTS } from './generate.js';
 import type { TieringRow } from './report-table.js';
 import { compareTiering } from './tiering.js';
 import { catalogueBytes } from './trace-builder.js';
+import { compareWarming, type WarmingRow } from './warming.js';
 import type { FleetReport, GeneratorOptions, ParentSelection, PolicyComparison, PolicyName, Trace } from './types.js';
 
 export interface SimulationRequest {
@@ -29,6 +30,8 @@ export interface SimulationRequest {
   budgetShare?: number;
   budgetBytes?: number;
   tiering?: boolean;
+  /** Also compare one node restarting at a time: not restarted, cold, warmed from its peers. */
+  restart?: { node: string; atSeconds: number };
 }
 
 export interface SimulationResult {
@@ -36,6 +39,7 @@ export interface SimulationResult {
   comparison?: PolicyComparison;
   fleet?: FleetReport;
   tiering?: TieringRow[];
+  warming?: WarmingRow[];
 }
 
 export const DEFAULT_GEOIP = 'geo-data/test-city.mmdb';
@@ -64,6 +68,7 @@ export async function runSimulation(request: SimulationRequest): Promise<{ resul
       const seed = generator?.seed ?? 1;
       result.fleet = simulateFleet(sim, { policy, regionalTier: request.regionalTier ?? true, parents: request.parents ?? 'hash', seed });
       if (request.tiering) result.tiering = compareTiering(sim, policy, seed);
+      if (request.restart) result.warming = compareWarming(sim, policy, seed, request.restart.node, request.restart.atSeconds);
     } finally {
       geoip?.close();
     }

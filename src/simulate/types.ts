@@ -91,6 +91,34 @@ export interface FleetRunOptions {
   regionalTier: boolean;
   parents: ParentSelection;
   seed: number;
+  /** Empty one node's cache at a point of the virtual clock, optionally warming it from its peers. */
+  restart?: RestartOptions;
+}
+
+export type WarmMode = 'keep' | 'none' | 'peers';
+
+export interface RestartOptions {
+  node: string;
+  /** Seconds after the trace's first request. */
+  atSeconds: number;
+  /**
+   * `keep`: no restart at all (the baseline, measured over the same hour). `none`: the node comes
+   * back cold. `peers`: before serving, it loads the hottest keys of the same tier's nodes in its
+   * region (most requested there in the hour before), up to `warmBytes`.
+   */
+  warm: WarmMode;
+  /** Bytes to rehydrate at most (bandwidth bound); default the node's capacity. */
+  warmBytes?: number;
+}
+
+export interface RestartReport {
+  node: string;
+  atSeconds: number;
+  warm: WarmMode;
+  warmedObjects: number;
+  warmedBytes: number;
+  /** The node in the hour after it came back. */
+  hourAfter: HitCounts;
 }
 
 export interface NodeReport extends HitCounts {
@@ -123,6 +151,7 @@ export interface FleetReport {
     meanClientEdgeKm: number;
   };
   latency: LatencyReport;
+  restart?: RestartReport;
   /** Per hour of the virtual clock: requests and fleet byte hit ratio (origin offload). */
   hourly: { hour: number; requests: number; byteOffload: number; objectOffload: number }[];
 }

@@ -63,6 +63,7 @@ interface StatusJson {
 test('meridian dns --redis: live load sheds a node, the status page shows the fleet, Redis down never stops answers', async (t) => {
   const redis = await startRedis();
   t.after(() => redis.stop());
+  await redis.stop(); // down at start: DNS must come up and answer anyway
   const dir = mkdtempSync(join(tmpdir(), 'meridian-wire-'));
   t.after(() => removeDir(dir));
   // A node answering its health check on 127.0.7.9; nothing listens on 127.0.7.10.
@@ -78,7 +79,10 @@ test('meridian dns --redis: live load sheds a node, the status page shows the fl
   const dns = spawnMeridian(['dns', '--zones', dir, '--listen', `127.0.0.1:${dnsPort}`, '--http', `127.0.0.1:${httpPort}`, '--no-watch'], { REDIS_URL: redis.url });
   t.after(() => dns.stop());
   await dns.waitFor(/status page listening/, 30_000);
-  await dns.waitFor(/node registry connected/, 10_000);
+  await dns.waitFor(/Redis unavailable, answering without live load reports/, 15_000);
+  assert.deepEqual(await digA('127.0.0.1', dnsPort, 'edge.wire.test', '198.51.100.0/24'), ['127.0.7.1', '127.0.7.2'], 'answers with Redis down at start');
+  await redis.restart();
+  await dns.waitFor(/node registry connected/, 15_000);
   const base = `http://127.0.0.1:${httpPort}`;
 
   // The page and its JSON, listing the routing file's nodes with live health.
@@ -102,9 +106,12 @@ test('meridian dns --redis: live load sheds a node, the status page shows the fl
   t.after(() => store.close());
   await store.heartbeat(HOT, report(95), 60_000);
   await pollUntil('overloaded node shed', async () => (await digA('127.0.0.1', dnsPort, 'edge.wire.test', '198.51.100.0/24')).join() === '127.0.7.2', 15_000, 200);
-  status = (await (await fetch(`${base}/v1/status`)).json()) as StatusJson;
-  const hot = status.nodes.find((n) => n.id === 'edge-hot');
-  assert.ok(hot, 'the registered node is on the status page');
+  // The page polls the registry on its own clock: wait for it rather than race it.
+  await pollUntil('registered node on the status page', async () => {
+    status = (await (await fetch(`${base}/v1/status`)).json()) as StatusJson;
+    return status.nodes.some((n) => n.id === 'edge-hot');
+  }, 10_000, 200);
+  const hot = status!.nodes.find((n) => n.id === 'edge-hot')!;
   assert.equal(hot.address, '127.0.7.1');
   assert.equal(hot.load, 0.95);
 

@@ -90,3 +90,30 @@ test('IPv6 clients are located and routed by their own address; unlocated client
   assert.equal(report.routing.unrouted, 0);
   assert.equal(report.routing.nearestRegionClientShare, 1, 'the unlocated client is left out of the share');
 });
+
+test('warming: a restarted edge loads its region peer\'s hottest keys and hits on them (hand-computed)', async (t) => {
+  // Both edges in one region, room for two objects each, no regional tier.
+  const fleet = parseFleet(
+    `name: edge.sim.test\norigin: { location: { lat: 39, lon: -77 } }\nnodes:\n` +
+      `  - { id: eu-edge, region: r, tier: edge, address: 127.0.1.1, capacity: 4096, location: { lat: 50.11, lon: 8.68 } }\n` +
+      `  - { id: na-edge, region: r, tier: edge, address: 127.0.2.1, capacity: 4096, location: { lat: 40.71, lon: -74.01 } }\n`,
+    'fleet.yaml',
+    0,
+  );
+  // The peer (na-edge) asks for x twice and y once; then eu-edge restarts and sees z, x, y.
+  const trace = parseCsvTrace('1,13.1.1.1,/x,1024\n2,13.1.1.1,/x,1024\n3,13.1.1.1,/y,1024\n4,81.1.1.1,/z,1024\n5,81.1.1.1,/x,1024\n6,81.1.1.1,/y,1024\n');
+  const geoip = await openGeoIpDatabase(fromRoot('geo-data', 'test-city.mmdb'));
+  t.after(() => geoip.close());
+  const locator = createGeoLocator({ geoip });
+  const { zones } = await loadRoutingDirectory(fixture('zones'));
+  const sim = { trace, fleet, engine: new RoutingEngine({ zones, geo: locator }), locator };
+  const run = (warm: 'none' | 'peers') => simulateFleet(sim, { policy: 'tinylfu', regionalTier: false, parents: 'hash', seed: 1, restart: { node: 'eu-edge', atSeconds: 3, warm } }).restart!;
+  // Warmed: x (seen twice) and y fill the cache; z (seen once) does not beat x; x and y hit.
+  const warmed = run('peers');
+  assert.equal(warmed.warmedObjects, 2);
+  assert.deepEqual([warmed.hourAfter.requests, warmed.hourAfter.hits], [3, 2]);
+  // Cold: z and x fill the empty cache, y does not beat z: no hits.
+  const cold = run('none');
+  assert.deepEqual([cold.warmedObjects, cold.hourAfter.hits], [0, 0]);
+  assert.throws(() => simulateFleet(sim, { policy: 'lru', regionalTier: false, parents: 'hash', seed: 1, restart: { node: 'nope', atSeconds: 0, warm: 'none' } }), /no node nope/);
+});
