@@ -7,13 +7,18 @@
  *
  *   npm run bench:dns            (BENCH_SECONDS=8 BENCH_ROUNDS=3 BENCH_RATE=2000 by default)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, repoRoot } from '../../test/helpers/paths.js';
 import { freePort } from '../../test/helpers/ports.js';
+import { stopProcess } from '../../test/helpers/processes.js';
+import { dnsperf, measureRounds, type Throughput } from '../support/dnsperf.js';
+import { requireTool, rssMiB, spawnPinned, waitUntilReady } from '../support/process.js';
+import { runContext, writeResult } from '../support/results.js';
+import { percentile } from '../support/stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -42,13 +47,6 @@ socket.on('message', (msg, rinfo) => { msg[2] |= 0x80; socket.send(msg, rinfo.po
 socket.bind(Number(process.argv[1]), '127.0.0.1');
 `;
 
-interface Throughput {
-  queries: number;
-  wallSeconds: number;
-  cpuSeconds: number;
-  wallQps: number;
-  perCpuSecond: number;
-}
 interface Latency {
   rate: number;
   completed: number;
@@ -59,34 +57,6 @@ interface Latency {
 interface ServerResult {
   throughput: Throughput;
   latency: Latency;
-}
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-function requireTool(name: string, pkg: string): void {
-  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} is not installed: apt-get install ${pkg}`);
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
-
-/** utime + stime of a whole process (all its threads), in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -106,64 +76,12 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
-async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    if (await answers(port)) return;
-  }
-  throw new Error(`${name} did not answer on port ${port} within 20 s`);
-}
-
-function dnsperf(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', CLIENT_CORE, 'dnsperf', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`dnsperf exited ${code}: ${out.slice(-500)}`))));
-  });
-}
-
-function field(out: string, pattern: RegExp): number {
-  const match = pattern.exec(out);
-  if (!match) throw new Error(`dnsperf output lacks ${pattern}: ${out.slice(-500)}`);
-  return Number(match[1]);
-}
-
-async function throughput(pid: number, port: number, queryFile: string, seconds: number): Promise<Throughput> {
-  const before = cpuSeconds(pid);
-  const out = await dnsperf(['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', '1', '-q', '200', '-e']);
-  const cpu = cpuSeconds(pid) - before;
-  const queries = field(out, /Queries completed:\s+(\d+)/);
-  const wallSeconds = field(out, /Run time \(s\):\s+([\d.]+)/);
-  return { queries, wallSeconds, cpuSeconds: Number(cpu.toFixed(2)), wallQps: Math.round(queries / wallSeconds), perCpuSecond: Math.round(queries / cpu) };
-}
-
 async function latency(port: number, queryFile: string): Promise<Latency> {
-  const out = await dnsperf(['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(LATENCY_SECONDS), '-Q', String(RATE), '-e', '-v']);
+  const out = await dnsperf(CLIENT_CORE, ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(LATENCY_SECONDS), '-Q', String(RATE), '-e', '-v']);
   const samples = [...out.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
   if (samples.length === 0) throw new Error(`no latency samples: ${out.slice(-500)}`);
-  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
   const ms = (v: number): number => Number(v.toFixed(3));
-  return { rate: RATE, completed: samples.length, p50Ms: ms(at(0.5)), p99Ms: ms(at(0.99)), maxMs: ms(samples.at(-1)!) };
-}
-
-function addThroughput(a: Throughput | undefined, b: Throughput): Throughput {
-  if (a === undefined) return b;
-  const queries = a.queries + b.queries;
-  const cpuSeconds = a.cpuSeconds + b.cpuSeconds;
-  const wallSeconds = a.wallSeconds + b.wallSeconds;
-  return { queries, wallSeconds: Number(wallSeconds.toFixed(2)), cpuSeconds: Number(cpuSeconds.toFixed(2)), wallQps: Math.round(queries / wallSeconds), perCpuSecond: Math.round(queries / cpuSeconds) };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  return { rate: RATE, completed: samples.length, p50Ms: ms(percentile(samples, 0.5)), p99Ms: ms(percentile(samples, 0.99)), maxMs: ms(samples.at(-1)!) };
 }
 
 async function main(): Promise<void> {
@@ -171,7 +89,6 @@ async function main(): Promise<void> {
   requireTool('dnsperf', 'dnsperf');
   requireTool('taskset', 'util-linux');
   const root = repoRoot();
-  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
   const exampleZone = join(root, 'zones', 'cdn.example.com.zone');
   const work = mkdtempSync(join(tmpdir(), 'meridian-bench-dns-'));
   const children: ChildProcess[] = [];
@@ -186,38 +103,30 @@ async function main(): Promise<void> {
     writeFileSync(join(gdnsdDir, 'config'), `options => {\n  listen => [ 127.0.0.1:${gdnsdPort} ]\n  udp_threads => 1\n  tcp_threads => 1\n}\n`);
     const meridianPort = await freePort();
 
-    const meridian = spawn('taskset', ['-c', SERVER_CORE, process.execPath, cli, 'dns', '--zones', join(root, 'zones'), '--listen', `127.0.0.1:${meridianPort}`, '--no-watch'], {
+    const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', join(root, 'zones'), '--listen', `127.0.0.1:${meridianPort}`, '--no-watch'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },
     });
     children.push(meridian);
-    const gdnsd = spawn('taskset', ['-c', SERVER_CORE, 'gdnsd', '-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const gdnsd = spawnPinned(SERVER_CORE, 'gdnsd', ['-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(gdnsd);
-    await waitReady('meridian dns', meridianPort, meridian);
-    await waitReady('gdnsd', gdnsdPort, gdnsd);
+    await waitUntilReady('meridian dns', meridian, () => answers(meridianPort));
+    await waitUntilReady('gdnsd', gdnsd, () => answers(gdnsdPort));
     const rssIdle = rssMiB(meridian.pid!);
 
     // The floor Node itself sets: a dgram socket that bounces each query back with QR set.
     const echoPort = await freePort();
-    const echo = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '-e', ECHO_SERVER, String(echoPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const echo = spawnPinned(SERVER_CORE, process.execPath, ['-e', ECHO_SERVER, String(echoPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(echo);
-    await waitReady('node dgram echo', echoPort, echo);
+    await waitUntilReady('node dgram echo', echo, () => answers(echoPort));
 
     const servers = [
-      { name: 'meridian', pid: meridian.pid!, port: meridianPort },
-      { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort },
-      { name: 'dgram', pid: echo.pid!, port: echoPort },
+      { name: 'meridian', pid: meridian.pid!, port: meridianPort, queryFile },
+      { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, queryFile },
+      { name: 'dgram', pid: echo.pid!, port: echoPort, queryFile },
     ];
-    // Warm up (JIT, template cache) before anything is measured.
-    for (const s of servers) await throughput(s.pid, s.port, queryFile, 2);
-    const totals = new Map<string, Throughput>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const s of servers) {
-        const t = await throughput(s.pid, s.port, queryFile, SECONDS);
-        process.stderr.write(`round ${round + 1} ${s.name}: ${t.queries} queries, ${t.cpuSeconds.toFixed(2)} CPU-s, ${Math.round(t.perCpuSecond)} q/CPU-s\n`);
-        totals.set(s.name, addThroughput(totals.get(s.name), t));
-      }
-    }
+    // A first unmeasured run warms each server up (JIT, template cache).
+    const totals = await measureRounds(servers, { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2, core: CLIENT_CORE, edns: ['-e'] });
     const results: Record<string, ServerResult> = {};
     for (const s of servers.slice(0, 2)) results[s.name] = { throughput: totals.get(s.name)!, latency: await latency(s.port, queryFile) };
     const floor = totals.get('dgram')!;
@@ -242,11 +151,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${table}\n`);
 
     const report = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      loadAverage: (await import('node:os')).loadavg(),
+      ...runContext(),
       settings: { seconds: SECONDS, rounds: ROUNDS, latencyRate: RATE, latencySeconds: LATENCY_SECONDS, serverCore: SERVER_CORE, clientCore: CLIENT_CORE, edns: true, queries: QUERIES },
       meridian: { ...m, rssIdleMiB: Number(rssIdle.toFixed(1)), rssAfterLoadMiB: Number(rss.toFixed(1)) },
       gdnsd: g,
@@ -254,12 +159,9 @@ async function main(): Promise<void> {
       ratio: Number(ratio.toFixed(3)),
       ratioToNodeDgramEcho: Number((m.throughput.perCpuSecond / floor.perCpuSecond).toFixed(3)),
     };
-    const out = join(root, 'bench', 'results', 'dns.json');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-    process.stdout.write(`wrote ${out}\n`);
+    process.stdout.write(`wrote ${writeResult('dns.json', report)}\n`);
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopProcess));
     rmSync(work, { recursive: true, force: true });
   }
 }

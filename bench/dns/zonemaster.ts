@@ -11,7 +11,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliPath } from '../../test/helpers/paths.js';
+import { stopProcess } from '../../test/helpers/processes.js';
+import { requireTool } from '../support/process.js';
 
 const ROOT_ZONE = `$ORIGIN .
 $TTL 86400
@@ -50,8 +52,8 @@ function start(cli: string, zones: string, listen: string[]): ChildProcess {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('sh', ['-c', 'command -v zonemaster-cli']).status !== 0) throw new Error('zonemaster-cli is not installed: apt-get install zonemaster-cli');
-  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  requireTool('zonemaster-cli', 'zonemaster-cli');
+  const cli = cliPath();
   const work = mkdtempSync(join(tmpdir(), 'meridian-zonemaster-'));
   const servers: ChildProcess[] = [];
   try {
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     process.stdout.write(errors.length === 0 ? 'zonemaster: no ERROR beyond the loopback set-up (ADDRESS01)\n' : `zonemaster: ${errors.length} unexpected ERROR line(s)\n`);
     process.exitCode = errors.length === 0 ? 0 : 1;
   } finally {
-    for (const s of servers) s.kill('SIGTERM');
+    await Promise.all(servers.map(stopProcess));
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -3,16 +3,10 @@
  * GeoIP lookups over the committed test DB and example coverage map, IPv4 and IPv6.
  * Usage: npm run bench:geo [-- ITERATIONS]
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createGeoLocator, loadCoverageFile, openGeoIpDatabase } from '../../src/geo/index.js';
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
+import { repoRoot } from '../../test/helpers/paths.js';
+import { percentile } from '../support/stats.js';
 
 function randomAddresses(count: number): string[] {
   const firstOctets = [81, 82, 83, 12, 13, 24, 126, 175, 177, 101, 41, 84, 10, 198, 203, 192];
@@ -47,7 +41,6 @@ for (let i = 0; i < 20_000; i++) {
   samples.push(Number(process.hrtime.bigint() - t0));
 }
 samples.sort((a, b) => a - b);
-const p = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] as number;
 
 console.log(
   JSON.stringify(
@@ -56,8 +49,8 @@ console.log(
       iterations,
       opsPerSecond: Math.round(iterations / (elapsedNs / 1e9)),
       meanNs: Math.round(elapsedNs / iterations),
-      p50Ns: p(0.5),
-      p99Ns: p(0.99),
+      p50Ns: percentile(samples, 0.5),
+      p99Ns: percentile(samples, 0.99),
       sources,
     },
     null,

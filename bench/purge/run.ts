@@ -14,14 +14,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../test/helpers/redis.js';
-import { fromRoot } from '../../test/helpers/paths.js';
 import { RedisMetaStore, PurgePublisher, urlScope, waitForAcks, type PurgeRequest } from '../../src/meta/index.js';
+import { writeResult } from '../support/results.js';
+import { percentile } from '../support/stats.js';
 
 const PURGES = Number(process.env.BENCH_PURGES ?? 300);
 const BURST = 10_000;
@@ -38,10 +38,6 @@ interface BenchNode {
   /** CPU ms the node spent between the last watch and reaching its sequence. */
   lastCpuMs: number;
   waiters: Array<{ sequence: number; resolve: () => void }>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
@@ -166,8 +162,8 @@ async function main(): Promise<void> {
     const latency = {
       purges: PURGES,
       samples: latencies.length,
-      p50Ms: round(percentile(latencies, 50)),
-      p99Ms: round(percentile(latencies, 99)),
+      p50Ms: round(percentile(latencies, 0.5)),
+      p99Ms: round(percentile(latencies, 0.99)),
       maxMs: round(latencies[latencies.length - 1]!),
       targetP99Ms: 50,
       notServedChecks: checked,
@@ -185,10 +181,7 @@ async function main(): Promise<void> {
       allNodesAcked: acks.complete,
       reference: 'Fastly and Cloudflare advertise ~150 ms global purge averages (not measured here: no local peer)',
     };
-    const out = fromRoot('bench', 'results', 'purge.json');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${out}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${writeResult('purge.json', result)}\n`);
   } finally {
     for (const node of nodes) {
       node.child.removeAllListeners('exit');

@@ -12,16 +12,21 @@
  *
  *   npm run bench:routing      (BENCH_SECONDS=10 BENCH_ROUNDS=2 by default)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGeoLocator, loadCoverageFile, openGeoIpDatabase } from '../../src/geo/index.js';
 import { parseRoutingFile, RoutingEngine } from '../../src/routing/index.js';
+import { cliPath, repoRoot } from '../../test/helpers/paths.js';
 import { freePort } from '../../test/helpers/ports.js';
+import { stopProcess } from '../../test/helpers/processes.js';
+import { measureRounds } from '../support/dnsperf.js';
+import { requireTool, spawnPinned, waitUntilReady } from '../support/process.js';
+import { runContext, writeResult } from '../support/results.js';
+import { percentile } from '../support/stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -31,28 +36,6 @@ const CLIENT_CORE = process.env.BENCH_CLIENT_CORE ?? '0';
 /** The ECS client dnsperf sends: a /24 in the test DB's Frankfurt range (pool eu, two weighted nodes). */
 const ECS_NET = [81, 3, 4];
 const ECS_OPTION = `8:00011800${ECS_NET.map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-function requireTool(name: string, pkg: string): void {
-  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} is not installed: apt-get install ${pkg}`);
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 /** The routing records the benchmark serves: the example's mapping, health-checked against local nodes. */
 function routingYaml(healthPort: number): string {
@@ -175,49 +158,10 @@ function parseAnswers(msg: Buffer): string[] {
   return out;
 }
 
-async function waitAnswer(name: string, port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    const answers = await ask(port, 'edge.cdn.example.com', ECS_NET);
-    if (answers && answers.length > 0) return;
-  }
-  throw new Error(`${name} did not answer the routed name on port ${port} within 20 s`);
-}
-
-function dnsperf(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', CLIENT_CORE, 'dnsperf', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`dnsperf exited ${code}: ${out.slice(-500)}`))));
-  });
-}
-
-interface Throughput {
-  queries: number;
-  cpuSeconds: number;
-  perCpuSecond: number;
-}
-
-async function throughput(pid: number, port: number, queryFile: string, seconds: number): Promise<Throughput> {
-  const before = cpuSeconds(pid);
-  const out = await dnsperf(['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', '1', '-q', '200', '-E', ECS_OPTION]);
-  const cpu = cpuSeconds(pid) - before;
-  const match = /Queries completed:\s+(\d+)/.exec(out);
-  if (!match) throw new Error(`dnsperf output lacks the query count: ${out.slice(-500)}`);
-  const queries = Number(match[1]);
-  return { queries, cpuSeconds: cpu, perCpuSecond: queries / cpu };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+/** Whether the server answers the routed name with at least one address. */
+async function answersRouted(port: number): Promise<boolean> {
+  const answers = await ask(port, 'edge.cdn.example.com', ECS_NET);
+  return answers !== undefined && answers.length > 0;
 }
 
 /** Health endpoints of the six nodes on one port; `hang` makes one stop answering (no response at all). */
@@ -260,8 +204,7 @@ async function decisionLatency(root: string): Promise<{ decisions: number; p50Us
   }
   geoip.close();
   samples.sort();
-  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { decisions: DECISIONS, p50Us: at(0.5), p99Us: at(0.99), maxUs: samples[samples.length - 1]! };
+  return { decisions: DECISIONS, p50Us: percentile(samples, 0.5), p99Us: percentile(samples, 0.99), maxUs: samples[samples.length - 1]! };
 }
 
 async function main(): Promise<void> {
@@ -269,7 +212,6 @@ async function main(): Promise<void> {
   requireTool('dnsperf', 'dnsperf');
   requireTool('taskset', 'util-linux');
   const root = repoRoot();
-  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
   const mmdb = join(root, 'geo-data', 'test-city.mmdb');
 
   const decision = await decisionLatency(root);
@@ -298,40 +240,29 @@ async function main(): Promise<void> {
     writeFileSync(join(gdnsdDir, 'config'), gdnsdConfig(gdnsdPort, mmdb));
     const meridianPort = await freePort();
 
-    const meridian = spawn('taskset', ['-c', SERVER_CORE, process.execPath, cli, 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--no-watch'], {
+    const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--no-watch'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },
     });
     children.push(meridian);
-    const gdnsd = spawn('taskset', ['-c', SERVER_CORE, 'gdnsd', '-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const gdnsd = spawnPinned(SERVER_CORE, 'gdnsd', ['-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let gdnsdLog = '';
     gdnsd.stderr!.on('data', (d: Buffer) => (gdnsdLog += d.toString()));
     children.push(gdnsd);
-    await waitAnswer('meridian dns', meridianPort, meridian);
-    await waitAnswer('gdnsd geoip', gdnsdPort, gdnsd).catch((err: unknown) => {
+    await waitUntilReady('meridian dns', meridian, () => answersRouted(meridianPort));
+    await waitUntilReady('gdnsd geoip', gdnsd, () => answersRouted(gdnsdPort)).catch((err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n${gdnsdLog.slice(-2000)}`);
     });
     const sample = { meridian: await ask(meridianPort, 'edge.cdn.example.com', ECS_NET), gdnsd: await ask(gdnsdPort, 'edge.cdn.example.com', ECS_NET) };
     process.stderr.write(`ECS ${ECS_NET.join('.')}.0/24 → meridian ${sample.meridian?.join(',')}, gdnsd ${sample.gdnsd?.join(',')}\n`);
 
     const servers = [
-      { name: 'meridian', pid: meridian.pid!, port: meridianPort, file: queryFile },
-      { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, file: queryFile },
-      { name: 'meridian-static', pid: meridian.pid!, port: meridianPort, file: staticFile },
+      { name: 'meridian', pid: meridian.pid!, port: meridianPort, queryFile },
+      { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, queryFile },
+      { name: 'meridian-static', pid: meridian.pid!, port: meridianPort, queryFile: staticFile },
     ];
-    for (const s of servers) await throughput(s.pid, s.port, s.file, 2);
-    const totals = new Map<string, Throughput>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const s of servers) {
-        const t = await throughput(s.pid, s.port, s.file, SECONDS);
-        process.stderr.write(`round ${round + 1} ${s.name}: ${t.queries} routed queries, ${t.cpuSeconds.toFixed(2)} CPU-s, ${Math.round(t.perCpuSecond)} q/CPU-s\n`);
-        const prev = totals.get(s.name);
-        const queries = (prev?.queries ?? 0) + t.queries;
-        const cpu = (prev?.cpuSeconds ?? 0) + t.cpuSeconds;
-        totals.set(s.name, { queries, cpuSeconds: cpu, perCpuSecond: queries / cpu });
-      }
-    }
+    const totals = await measureRounds(servers, { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2, core: CLIENT_CORE, edns: ['-E', ECS_OPTION] });
     const m = totals.get('meridian')!;
     const g = totals.get('gdnsd')!;
     const st = totals.get('meridian-static')!;
@@ -366,11 +297,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     const report = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      loadAverage: loadavg(),
+      ...runContext(),
       settings: { seconds: SECONDS, rounds: ROUNDS, serverCore: SERVER_CORE, clientCore: CLIENT_CORE, ecs: `${ECS_NET.join('.')}.0/24`, decisions: DECISIONS },
       decisionLatencyUs: { p50: decision.p50Us, p99: decision.p99Us, max: decision.maxUs },
       meridian: m,
@@ -380,12 +307,9 @@ async function main(): Promise<void> {
       routedToStatic: Number((m.perCpuSecond / st.perCpuSecond).toFixed(3)),
       failover: { node: victim, seconds: Number((failoverMs / 1000).toFixed(2)), probe: 'defaults: interval 1 s, timeout 0.75 s, down after 3 failures' },
     };
-    const out = join(root, 'bench', 'results', 'routing.json');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-    process.stdout.write(`wrote ${out}\n`);
+    process.stdout.write(`wrote ${writeResult('routing.json', report)}\n`);
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopProcess));
     for (const server of nodes.servers) {
       server.closeAllConnections();
       server.close();

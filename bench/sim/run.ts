@@ -8,7 +8,6 @@
  *
  *   npm run bench:sim      (SIM_REQUESTS=1000000 SIM_OBJECTS=100000 by default)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   comparePolicies,
@@ -23,6 +22,7 @@ import {
   type PolicyComparison,
 } from '../../src/simulate/index.js';
 import { repoRoot } from '../../test/helpers/paths.js';
+import { runContext, writeResult } from '../support/results.js';
 
 const REQUESTS = Number(process.env.SIM_REQUESTS ?? 1_000_000);
 const OBJECTS = Number(process.env.SIM_OBJECTS ?? 100_000);
@@ -61,22 +61,16 @@ const robustness = ROBUSTNESS.map((s) => {
   return r;
 });
 
-const { result: fleetRun } = await runSimulation({
+/** The example fleet on a shorter trace (a fleet run replays it through every tier). */
+const exampleFleet = {
   fleetFile: join(root, 'bench', 'sim', 'fleet.yaml'),
   zonesDir: join(root, 'zones'),
   geoip: join(root, 'geo-data', 'test-city.mmdb'),
   generator: { requests: Math.min(REQUESTS, 300_000), objects: Math.min(OBJECTS, 30_000), seed: 1 },
-  tiering: true,
-  restart: { node: 'fra-1', atSeconds: 12 * 3600 },
-});
+};
+const { result: fleetRun } = await runSimulation({ ...exampleFleet, tiering: true, restart: { node: 'fra-1', atSeconds: 12 * 3600 } });
 process.stdout.write(`Tiering on bench/sim/fleet.yaml (edges 1%, regionals 3% of the catalogue each; policy ${DEFAULT_POLICY})\n${formatTiering(fleetRun.tiering!)}\n\n`);
-const { result: lruRun } = await runSimulation({
-  fleetFile: join(root, 'bench', 'sim', 'fleet.yaml'),
-  zonesDir: join(root, 'zones'),
-  geoip: join(root, 'geo-data', 'test-city.mmdb'),
-  generator: { requests: Math.min(REQUESTS, 300_000), objects: Math.min(OBJECTS, 30_000), seed: 1 },
-  policy: 'lru',
-});
+const { result: lruRun } = await runSimulation({ ...exampleFleet, policy: 'lru' });
 const fleetPolicies = [
   { label: 'fleet with lru', report: lruRun.fleet! },
   { label: `fleet with ${DEFAULT_POLICY}`, report: fleetRun.fleet! },
@@ -89,25 +83,16 @@ const met = gapOf(main.comparison) >= TARGET_GAP;
 process.stdout.write(`target: ${DEFAULT_POLICY} closes >= ${TARGET_GAP * 100}% of the LRU-Belady byte-hit-ratio gap on the main trace: ${(gapOf(main.comparison) * 100).toFixed(1)}% -> ${met ? 'MET' : 'NOT MET'}\n`);
 process.stdout.write(`other traces: ${gaps.slice(1).map((g) => `${(g.byteGapClosed * 100).toFixed(1)}%`).join(', ')}\n`);
 
-mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(
-  join(root, 'bench', 'results', 'sim.json'),
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      defaultPolicy: DEFAULT_POLICY,
-      target: { byteGapClosed: TARGET_GAP, measured: gapOf(main.comparison), met },
-      main: { scenario: main.label, seconds: main.seconds, ...main.comparison },
-      robustness: robustness.map((r) => ({ scenario: r.label, seconds: r.seconds, ...r.comparison })),
-      tiering: fleetRun.tiering!.map((t) => ({ setup: t.label, origin: t.report.origin, regional: t.report.tiers.regional, edge: t.report.tiers.edge, latency: t.report.latency })),
-      fleet: { routing: fleetRun.fleet!.routing, latency: fleetRun.fleet!.latency },
-      warming: fleetRun.warming!.map((w) => ({ setup: w.label, restart: w.report.restart, origin: w.report.origin })),
-      fleetPolicies: fleetPolicies.map((p) => ({ setup: p.label, origin: p.report.origin, edge: p.report.tiers.edge, regional: p.report.tiers.regional, latency: p.report.latency })),
-    },
-    null,
-    2,
-  )}\n`,
-);
-writeFileSync(join(root, 'bench', 'results', 'sim.svg'), renderPlot({ title: `Cache policies (Zipf 0.8, 1% cache) and tiering`, comparison: main.comparison, fleet: fleetRun.fleet, tiering: fleetRun.tiering, warming: fleetRun.warming }));
-process.stdout.write('wrote bench/results/sim.json and bench/results/sim.svg\n');
+const jsonFile = writeResult('sim.json', {
+  ...runContext(),
+  defaultPolicy: DEFAULT_POLICY,
+  target: { byteGapClosed: TARGET_GAP, measured: gapOf(main.comparison), met },
+  main: { scenario: main.label, seconds: main.seconds, ...main.comparison },
+  robustness: robustness.map((r) => ({ scenario: r.label, seconds: r.seconds, ...r.comparison })),
+  tiering: fleetRun.tiering!.map((t) => ({ setup: t.label, origin: t.report.origin, regional: t.report.tiers.regional, edge: t.report.tiers.edge, latency: t.report.latency })),
+  fleet: { routing: fleetRun.fleet!.routing, latency: fleetRun.fleet!.latency },
+  warming: fleetRun.warming!.map((w) => ({ setup: w.label, restart: w.report.restart, origin: w.report.origin })),
+  fleetPolicies: fleetPolicies.map((p) => ({ setup: p.label, origin: p.report.origin, edge: p.report.tiers.edge, regional: p.report.tiers.regional, latency: p.report.latency })),
+});
+const svgFile = writeResult('sim.svg', renderPlot({ title: `Cache policies (Zipf 0.8, 1% cache) and tiering`, comparison: main.comparison, fleet: fleetRun.fleet, tiering: fleetRun.tiering, warming: fleetRun.warming }));
+process.stdout.write(`wrote ${jsonFile} and ${svgFile}\n`);

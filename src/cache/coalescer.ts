@@ -18,6 +18,10 @@ export class Coalescer<T> {
     return { leader: true, result };
   }
 
+  has(key: string): boolean {
+    return this.inFlight.has(key);
+  }
+
   get size(): number {
     return this.inFlight.size;
   }

@@ -38,10 +38,34 @@ const siteSchema = z.strictObject({
   priorityPaths: z.array(z.string().startsWith('/')).default([]),
   /** Path prefixes proxied without caching (e.g. the conformance suite's /state/ and /config/). */
   passThroughPrefixes: z.array(z.string().startsWith('/')).default([]),
+  /** Background prefetch after a request: configured rules (next media segment) and origin `Link: rel=prefetch` hints. */
+  prefetch: z
+    .strictObject({
+      /** `match`: a regular expression on the path; `next`: what the matched part becomes (`{n+1}`: capture 1 plus one). */
+      rules: z.array(z.strictObject({ match: z.string().min(1).refine(compiles, 'must be a valid regular expression'), next: z.string().min(1) })).default([]),
+      /** Follow `Link: <...>; rel=prefetch` on stored responses (same host only). */
+      hints: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const storeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('memory'), maxBytes: z.number().int().positive().default(256 * 1024 * 1024), maxObjectBytes: z.number().int().positive().default(16 * 1024 * 1024) }),
+  z.strictObject({
+    type: z.literal('memory'),
+    maxBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    maxObjectBytes: z.number().int().positive().default(16 * 1024 * 1024),
+    /** TinyLFU (src/cache/admission): a miss is stored only if it is worth more than what it would evict. */
+    admission: z.enum(['tinylfu', 'none']).default('tinylfu'),
+  }),
   z.strictObject({ type: z.literal('disk'), path: z.string().min(1), maxBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024), maxObjectBytes: z.number().int().positive().default(64 * 1024 * 1024) }),
   z.strictObject({ type: z.literal('redis'), url: httpUrlOrRedis(), keyPrefix: z.string().default('meridian:cache:'), maxObjectBytes: z.number().int().positive().default(256 * 1024) }),
 ]);
@@ -68,7 +92,7 @@ export const cacheConfigSchema = z.strictObject({
   /** Shared Redis (used by Redis stores without their own url, and by the metadata room). */
   redis: httpUrlOrRedis(),
   /** Stores tried in order on lookup and all written on store (small, fast ones first). */
-  stores: z.array(storeSchema).min(1).default([{ type: 'memory', maxBytes: 256 * 1024 * 1024, maxObjectBytes: 16 * 1024 * 1024 }]),
+  stores: z.array(storeSchema).min(1).default([{ type: 'memory', maxBytes: 256 * 1024 * 1024, maxObjectBytes: 16 * 1024 * 1024, admission: 'tinylfu' }]),
   rateLimit: rateLimitSchema.optional(),
   limits: z
     .strictObject({
@@ -87,11 +111,47 @@ export const cacheConfigSchema = z.strictObject({
       bodyMs: z.number().int().positive().default(30000),
       /** How long a coalesced request waits for the leader's fetch before fetching on its own. */
       coalesceWaitMs: z.number().int().positive().default(15000),
-      /** Graceful drain on close/SIGTERM. */
+      /** Graceful drain on close/SIGTERM: how long in-flight requests may finish once listeners stop accepting. */
       drainMs: z.number().int().nonnegative().default(10000),
+      /**
+       * On SIGTERM (`drain()`), how long health answers 503 while traffic is still served before listeners
+       * stop accepting: DNS health checks move clients away first. 0 in tests.
+       */
+      healthDrainMs: z.number().int().nonnegative().default(2000),
     })
     .prefault({}),
   breaker: z.strictObject({ failureThreshold: z.number().int().min(1).default(5), openMs: z.number().int().positive().default(10000) }).prefault({}),
+  /**
+   * Rehydration at start: ask region peers (same region and tier, from the node registry, plus
+   * `peers`) for their hottest keys and fetch them before health reports 200.
+   */
+  warmup: z
+    .strictObject({
+      /** Give up warming (and report healthy) after this long. */
+      maxSeconds: z.number().nonnegative().default(30),
+      /** Body bytes fetched at most while warming. */
+      maxBytes: z.number().int().nonnegative().default(256 * 1024 * 1024),
+      /** Warm-up fetches in flight at once. */
+      concurrency: z.number().int().min(1).max(256).default(8),
+      /** Hot keys asked of each peer. */
+      keys: z.number().int().min(1).max(10000).default(1000),
+      /** Admin URLs of peers to ask besides the registry's (same fleet: the admin token is shared). */
+      peers: z.array(httpUrl).default([]),
+    })
+    .prefault({}),
+  /** Limits for background prefetch (per node). */
+  prefetch: z
+    .strictObject({
+      /** Prefetches in flight at most. */
+      maxConcurrent: z.number().int().min(0).default(4),
+      /** Skip prefetch while this share of limits.upstreamConcurrency is in use: client fills come first. */
+      busyFraction: z.number().min(0).max(1).default(0.5),
+      /** Candidates taken from one response at most. */
+      maxPerResponse: z.number().int().min(0).default(4),
+    })
+    .prefault({}),
+  /** The node's log level (access lines are `info`); default: the process logger's. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Fraction of (Date - Last-Modified) used as heuristic freshness (RFC 9111 4.2.2). */
   heuristicFraction: z.number().min(0).max(1).default(0.1),
   /** How long an entry is kept after it stops being fresh: for revalidation, and to serve stale while the upstream is unreachable. */
@@ -115,6 +175,8 @@ export interface CacheFlags {
   redis?: string;
   admin?: string;
   adminToken?: string;
+  /** timeouts.healthDrainMs, in milliseconds (validated with the rest). */
+  healthDrainMs?: string;
 }
 
 function formatIssues(source: string, error: z.ZodError): string {
@@ -164,6 +226,10 @@ export function loadCacheConfig(flags: CacheFlags, env: NodeJS.ProcessEnv = proc
   if (flags.tier) raw.tier = flags.tier;
   if (flags.parent?.length) raw.parents = flags.parent;
   if (flags.redis) raw.redis = flags.redis;
+  if (flags.healthDrainMs !== undefined) {
+    const value = flags.healthDrainMs.trim() === '' ? NaN : Number(flags.healthDrainMs);
+    raw.timeouts = { ...((raw.timeouts as Record<string, unknown> | undefined) ?? {}), healthDrainMs: value };
+  }
   const token = flags.adminToken ?? env.MERIDIAN_ADMIN_TOKEN;
   if (flags.admin || token) {
     const admin = { ...((raw.admin as Record<string, unknown> | undefined) ?? {}) };

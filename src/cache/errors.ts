@@ -6,6 +6,7 @@ export const CacheErrorCode = {
   CONFIG_UNREADABLE: 'MERIDIAN_E_CACHE_CONFIG_UNREADABLE',
   LISTEN_FAILED: 'MERIDIAN_E_CACHE_LISTEN_FAILED',
   UPSTREAM_FAILED: 'MERIDIAN_E_CACHE_UPSTREAM_FAILED',
+  WARM_INPUT_INVALID: 'MERIDIAN_E_CACHE_WARM_INPUT_INVALID',
 } as const;
 
 export type CacheErrorCode = (typeof CacheErrorCode)[keyof typeof CacheErrorCode];

@@ -43,8 +43,11 @@ export function createCacheMetrics(registry: Registry) {
     coalesceTimeouts: new Counter({ name: 'meridian_cache_coalesce_timeouts_total', help: 'Coalesced waits that gave up and fetched on their own', registers: [registry] }),
     evictions: new Counter({ name: 'meridian_cache_evictions_total', help: 'Entries evicted to stay within a store’s byte bound', labelNames: ['store'] as const, registers: [registry] }),
     expirations: new Counter({ name: 'meridian_cache_expirations_total', help: 'Entries dropped because they had expired', labelNames: ['store'] as const, registers: [registry] }),
+    admissionRejected: new Counter({ name: 'meridian_cache_admission_rejected_total', help: 'Puts the admission policy declined (less valuable than what they would evict)', labelNames: ['store'] as const, registers: [registry] }),
     storeErrors: new Counter({ name: 'meridian_cache_store_errors_total', help: 'Store operations that failed (treated as misses)', labelNames: ['store'] as const, registers: [registry] }),
     rejected: new Counter({ name: 'meridian_cache_rejected_total', help: 'Requests refused before caching', labelNames: ['reason'] as const, registers: [registry] }),
+    warmupObjects: new Counter({ name: 'meridian_cache_warmup_objects_total', help: 'Start-up warming: peers’ hot objects fetched, already present, failed or skipped (budget)', labelNames: ['outcome'] as const, registers: [registry] }),
+    prefetches: new Counter({ name: 'meridian_cache_prefetches_total', help: 'Background prefetches: fetched, failed, or skipped (busy, present, in-flight, closed)', labelNames: ['outcome'] as const, registers: [registry] }),
     upstreamInFlight: new Gauge({ name: 'meridian_cache_upstream_in_flight', help: 'Upstream fetches in flight', registers: [registry] }),
   };
   return metrics;
@@ -56,5 +59,6 @@ export function storeEvents(metrics: CacheMetrics): StoreEvents {
   return {
     evicted: (store, count = 1) => metrics.evictions.inc({ store }, count),
     expired: (store, count = 1) => metrics.expirations.inc({ store }, count),
+    declined: (store, count = 1) => metrics.admissionRejected.inc({ store }, count),
   };
 }

@@ -12,7 +12,10 @@ import { DiskStore } from './stores/disk-store.js';
 import { MemoryStore } from './stores/memory-store.js';
 import { RedisStore } from './stores/redis-store.js';
 import { StoreChain } from './stores/store-chain.js';
-import type { CacheNode, CacheNodeDeps, CacheStore, StoreEvents } from './types.js';
+import { randomBytes } from 'node:crypto';
+import type { CacheNode, CacheNodeDeps, CacheStore, StoreEvents, WarmupSummary } from './types.js';
+import { hotKeysRoute, runWarmup } from './warmup.js';
+import { Prefetcher } from './prefetch.js';
 import { Upstreams } from './upstream.js';
 
 function splitHostPort(address: string): { host: string; port: number } {
@@ -27,7 +30,7 @@ function formatAddress(scheme: string, info: AddressInfo): string {
 function createStore(config: StoreConfig, nodeConfig: CacheNodeConfig, events: StoreEvents): CacheStore {
   switch (config.type) {
     case 'memory':
-      return new MemoryStore({ maxBytes: config.maxBytes, maxObjectBytes: config.maxObjectBytes, events });
+      return new MemoryStore({ maxBytes: config.maxBytes, maxObjectBytes: config.maxObjectBytes, admission: config.admission, events });
     case 'disk':
       return new DiskStore({ path: config.path, maxBytes: config.maxBytes, maxObjectBytes: config.maxObjectBytes, events });
     case 'redis': {
@@ -50,7 +53,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
  * stores, upstream pools. Used by `meridian cache`, the demo and end-to-end tests.
  */
 export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDeps = {}): Promise<CacheNode> {
-  const logger = (deps.logger ?? createSilentLogger()).child({ module: 'cache', node: config.id });
+  const logger = (deps.logger ?? createSilentLogger()).child({ module: 'cache', node: config.id }, config.logLevel === undefined ? undefined : { level: config.logLevel });
   const registry = deps.registry ?? createMetricsRegistry();
   const metrics = createCacheMetrics(registry);
   const events = storeEvents(metrics);
@@ -63,7 +66,23 @@ export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDep
   );
   const upstreams = new Upstreams(config.timeouts, config.breaker, metrics);
   let draining = false;
-  const proxy = new CacheProxy({ config, stores, upstreams, metrics, logger, invalidation: deps.invalidation, isDraining: () => draining });
+  // Warming only when there is someone to ask; health stays 503 until it is over.
+  let warming = config.warmup.peers.length > 0 || deps.peers !== undefined;
+  const warmToken = randomBytes(16).toString('hex');
+  const memory = stores.stores.find((store): store is MemoryStore => store instanceof MemoryStore);
+  const prefetcher =
+    config.prefetch.maxConcurrent > 0 && config.sites.some((site) => site.prefetch.hints || site.prefetch.rules.length > 0)
+      ? new Prefetcher({
+          ...config.prefetch,
+          upstreamLimit: config.limits.upstreamConcurrency,
+          upstreamInFlight: () => proxy.upstreamSlots.inFlight,
+          present: (host, path) => proxy.present(host, path),
+          warmToken,
+          metrics,
+          logger,
+        })
+      : undefined;
+  const proxy: CacheProxy = new CacheProxy({ config, stores, upstreams, metrics, logger, invalidation: deps.invalidation, isDraining: () => draining, isWarming: () => warming, warmToken, prefetcher });
 
   const servers: Server[] = [];
   const addresses: string[] = [];
@@ -90,6 +109,7 @@ export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDep
       await new Promise<void>((resolve) => adminServer.close(() => resolve()));
       adminServer.closeAllConnections();
     }
+    await prefetcher?.close();
     await upstreams.close();
     await stores.close();
   };
@@ -114,6 +134,7 @@ export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDep
     }
     if (config.admin) {
       admin = new AdminServer({ token: config.admin.token, registry, logger, healthy: () => proxy.healthy() });
+      admin.register(hotKeysRoute(config.id, memory));
       for (const route of deps.adminRoutes ?? []) admin.register(route);
       const { host, port } = splitHostPort(config.admin.listen);
       adminAddress = formatAddress('http', await listen(admin.server, host, port));
@@ -123,8 +144,35 @@ export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDep
     throw err;
   }
   logger.info({ addresses, admin: adminAddress, tier: config.tier, region: config.region }, 'cache node listening');
+  const ownAddress = addresses[0]!.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:');
+  prefetcher?.setAddress(ownAddress);
+  const warmedUp = warm();
+
+  async function warm(): Promise<WarmupSummary> {
+    const none: WarmupSummary = { peers: 0, keys: 0, fetched: 0, hits: 0, failures: 0, skipped: 0, bytes: 0, durationMs: 0 };
+    if (!warming) return none;
+    try {
+      // Fetch through the node's own listener (wildcard addresses reached over loopback): the normal fill path.
+      const result = await runWarmup({ config, ownAddress, peers: deps.peers, warmToken, logger });
+      const { report } = result;
+      metrics.warmupObjects.inc({ outcome: 'fetched' }, report.misses);
+      metrics.warmupObjects.inc({ outcome: 'present' }, report.hits);
+      metrics.warmupObjects.inc({ outcome: 'failed' }, report.failures);
+      metrics.warmupObjects.inc({ outcome: 'skipped' }, report.skipped);
+      const summary: WarmupSummary = { peers: result.peers, keys: result.keys, fetched: report.misses, hits: report.hits, failures: report.failures, skipped: report.skipped, bytes: report.bytes, durationMs: result.durationMs };
+      logger.info(summary, 'warm-up done');
+      return summary;
+    } catch (err) {
+      logger.warn({ err }, 'warm-up failed; serving cold');
+      return none;
+    } finally {
+      warming = false;
+    }
+  }
 
   let closed: Promise<void> | undefined;
+  let drained: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= closeAll());
   return {
     id: config.id,
     addresses,
@@ -135,6 +183,14 @@ export async function startCacheNode(config: CacheNodeConfig, deps: CacheNodeDep
       admin.register(route);
     },
     deleteObject: (host, path) => proxy.deleteObject(host, path),
-    close: () => (closed ??= closeAll()),
+    close,
+    warmedUp,
+    drain: () =>
+      (drained ??= (async () => {
+        draining = true;
+        logger.info({ healthDrainMs: config.timeouts.healthDrainMs }, 'draining: health reports 503, still serving');
+        await new Promise((resolve) => setTimeout(resolve, config.timeouts.healthDrainMs));
+        await close();
+      })()),
   };
 }

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import CachePolicy from 'http-cache-semantics';
 import type { InvalidationView } from '../meta/index.js';
-import type { Logger } from '../telemetry/index.js';
+import { continueTrace, type Logger, type TraceContext } from '../telemetry/index.js';
 import { ConcurrencyLimiter, TokenBucketLimiter } from '../resilience/index.js';
 import { hostOf, pathOf, primaryKey, secondaryKey, variantKey, varyFields } from './cache-key.js';
 import { appendCacheStatus, formatMember, type CacheStatusMember } from './cache-status.js';
@@ -17,6 +17,8 @@ import { interimTo, writeFullResponse, type InterimSink } from './respond.js';
 import type { StoreChain } from './stores/store-chain.js';
 import { readBody, type UpstreamTarget, type Upstreams } from './upstream.js';
 import type { StoredHeaders, StoredObject, StoreEntry, VaryMarker } from './types.js';
+import { WARM_TOKEN_HEADER } from './warmup.js';
+import { compileRules, linkPrefetchPaths, rulePaths, type CompiledRule, type Prefetcher } from './prefetch.js';
 
 /** Served on the data listener for any Host, without touching the cache. */
 export const HEALTH_PATH = '/_meridian/health';
@@ -26,8 +28,8 @@ export const MIN_SEQUENCE_HEADER = 'meridian-min-sequence';
 export const FETCH_SEQUENCE_HEADER = 'meridian-fetch-sequence';
 
 /** Client conditionals and ranges are answered here, so a cache fill always asks upstream for the full object. */
-const CLIENT_ONLY_FIELDS = new Set(['if-none-match', 'if-modified-since', 'if-range', 'range', 'expect', MIN_SEQUENCE_HEADER]);
-const PASS_FIELDS = new Set(['expect', MIN_SEQUENCE_HEADER]);
+const CLIENT_ONLY_FIELDS = new Set(['if-none-match', 'if-modified-since', 'if-range', 'range', 'expect', MIN_SEQUENCE_HEADER, WARM_TOKEN_HEADER]);
+const PASS_FIELDS = new Set(['expect', MIN_SEQUENCE_HEADER, WARM_TOKEN_HEADER]);
 /** Stored-response fields recomputed per response rather than replayed. */
 const RECOMPUTED_FIELDS = new Set(['age', 'content-length', FETCH_SEQUENCE_HEADER]);
 /** Fields only Meridian tiers need; the edge removes them before answering a client. */
@@ -49,6 +51,8 @@ interface Lookup {
   variant?: string;
   miss: 'uri-miss' | 'vary-miss' | 'miss';
   softPurged: boolean;
+  /** Soft-purged below the requester's min sequence: never serve it stale, only revalidate it. */
+  mustRevalidate?: boolean;
 }
 
 class UpstreamBusyError extends Error {}
@@ -61,6 +65,11 @@ export interface ProxyDeps {
   logger: Logger;
   invalidation: InvalidationView | undefined;
   isDraining: () => boolean;
+  /** True while start-up warming runs: health is 503 until the node is warm. */
+  isWarming: () => boolean;
+  /** Value of WARM_TOKEN_HEADER on the node's own warm-up requests (exempt from the rate limit). */
+  warmToken: string;
+  prefetcher: Prefetcher | undefined;
 }
 
 interface Site {
@@ -68,6 +77,7 @@ interface Site {
   origin: UpstreamTarget;
   rateLimiter: TokenBucketLimiter | undefined;
   policyOptions: { heuristicFraction: number; allowSetCookie: boolean };
+  prefetchRules: CompiledRule[];
 }
 
 /**
@@ -86,6 +96,12 @@ export class CacheProxy {
   /** Label children bound once (hits themselves are tallied, see metrics.ts). */
   private readonly counters: Record<'miss' | 'stale' | 'revalidated' | 'pass' | 'error' | 'rejected', { inc(value?: number): void }>;
   private readonly upstreamBytes: { inc(value?: number): void };
+  /** Each request's trace context (W3C), read when its upstream headers are built. */
+  private readonly traces = new WeakMap<IncomingMessage, TraceContext>();
+  /** The Cache-Status each response was sent with (node:http keeps no copy of writeHead's headers), for the access log. */
+  private readonly sentStatus = new WeakMap<ServerResponse, string>();
+  private readonly accessLog: Logger;
+  private requestCount = 0;
 
   constructor(private readonly deps: ProxyDeps) {
     const { config } = deps;
@@ -103,6 +119,7 @@ export class CacheProxy {
       rejected: requests.labels({ status: 'rejected' }),
     };
     this.upstreamBytes = deps.metrics.bytes.labels({ source: 'upstream' });
+    this.accessLog = deps.logger.child({ log: 'access' });
     let wildcard: Site | undefined;
     for (const siteConfig of config.sites) {
       const originUrl = new URL(siteConfig.origin);
@@ -112,6 +129,7 @@ export class CacheProxy {
         origin: { kind: 'origin', origin: originUrl.origin, basePath: originUrl.pathname.replace(/\/$/, ''), label: 'origin' },
         rateLimiter: this.isEdge && limit ? new TokenBucketLimiter({ ratePerSecond: limit.requestsPerSecond, burst: limit.burst }) : undefined,
         policyOptions: { heuristicFraction: config.heuristicFraction, allowSetCookie: siteConfig.allowSetCookie },
+        prefetchRules: compileRules(siteConfig.prefetch.rules),
       };
       for (const host of siteConfig.hosts) {
         if (host === '*') wildcard ??= site;
@@ -125,12 +143,13 @@ export class CacheProxy {
     return this.deps.invalidation?.appliedSequence() ?? 0;
   }
 
-  /** 200 while the node can serve; 503 while draining or with every upstream slot taken. */
+  /** 200 while the node can serve; 503 while warming, draining or with every upstream slot taken. */
   healthy(): boolean {
-    return !this.deps.isDraining() && !this.upstreamSlots.saturated;
+    return !this.deps.isDraining() && !this.deps.isWarming() && !this.upstreamSlots.saturated;
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.accessLog.isLevelEnabled('info')) this.logWhenDone(req, res, this.traceOf(req));
     try {
       this.route(req, res);
     } catch (err) {
@@ -138,6 +157,48 @@ export class CacheProxy {
       this.fail(req, res, err);
     }
   };
+
+  /**
+   * This hop's trace context: the client's trace continued with a span of its own, sent upstream
+   * as the next hop's parent. Made on first use, so an unlogged hit pays nothing for it.
+   */
+  private traceOf(req: IncomingMessage): TraceContext {
+    let trace = this.traces.get(req);
+    if (!trace) {
+      trace = continueTrace(req.headers.traceparent);
+      this.traces.set(req, trace);
+    }
+    return trace;
+  }
+
+  /** One access-log line per request, when its response is finished or the connection dropped. */
+  private logWhenDone(req: IncomingMessage, res: ServerResponse, trace: TraceContext): void {
+    const started = performance.now();
+    const reqId = `${this.deps.config.id}-${(++this.requestCount).toString(36)}`;
+    res.once('close', () => {
+      this.accessLog.info({
+        reqId,
+        traceId: trace.traceId,
+        spanId: trace.spanId,
+        method: req.method,
+        host: req.headers.host,
+        path: req.url,
+        status: res.statusCode,
+        cacheStatus: this.ownMember(this.sentStatus.get(res)),
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
+  }
+
+  /** This node's member of a Cache-Status field (without its name), or undefined when it added none. */
+  private ownMember(field: string | undefined): string | undefined {
+    if (field === undefined) return undefined;
+    const at = field.lastIndexOf(this.statusName);
+    if (at === -1) return undefined;
+    const member = field.slice(at + this.statusName.length);
+    return member.startsWith(';') ? member.slice(1).trim() : undefined;
+  }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
@@ -149,7 +210,8 @@ export class CacheProxy {
     const via = req.headers.via;
     if (via !== undefined && via.includes(this.via)) return this.refuse(res, 508, 'loop', 'request loop detected (this node is already in Via)');
     const path = pathOf(url);
-    if (site.rateLimiter && !site.config.priorityPaths.some((prefix) => path.startsWith(prefix))) {
+    const ownWarmup = req.headers[WARM_TOKEN_HEADER] === this.deps.warmToken;
+    if (site.rateLimiter && !ownWarmup && !site.config.priorityPaths.some((prefix) => path.startsWith(prefix))) {
       const decision = site.rateLimiter.take(req.socket.remoteAddress ?? 'unknown');
       if (!decision.allowed) return this.refuse(res, 429, 'rate-limited', 'too many requests', decision.retryAfterSeconds);
     }
@@ -159,17 +221,40 @@ export class CacheProxy {
       const key = primaryKey(host, path);
       const first = this.deps.stores.get(key);
       // Hit fast path: a synchronous store answer for a fresh object is served without a promise in sight.
-      if (first !== undefined && !(first instanceof Promise) && first.kind === 'object' && this.serveFreshHit(req, res, first.object, host, path)) return;
-      this.serveCacheable(req, res, site, host, path, key, first).catch((err: unknown) => this.fail(req, res, err));
+      if (first !== undefined && !(first instanceof Promise) && first.kind === 'object' && this.serveFreshHit(req, res, first.object, host, path)) {
+        if (site.prefetchRules.length > 0) this.prefetchAfter(req, site, host, path, undefined);
+        return;
+      }
+      this.serveCacheable(req, res, site, host, path, key, first)
+        .then((link) => this.prefetchAfter(req, site, host, path, link))
+        .catch((err: unknown) => this.fail(req, res, err));
       return;
     }
     this.passThrough(req, res, site, host, path, method).catch((err: unknown) => this.fail(req, res, err));
   }
 
+  /**
+   * Background prefetch of what the site's rules name after `path`, and of the `Link: rel=prefetch`
+   * targets of a response just stored. The node's own warm-up and prefetch requests never chain.
+   */
+  private prefetchAfter(req: IncomingMessage, site: Site, host: string, path: string, link: string | string[] | undefined): void {
+    const prefetcher = this.deps.prefetcher;
+    if (!prefetcher || req.headers[WARM_TOKEN_HEADER] === this.deps.warmToken) return;
+    const paths = rulePaths(site.prefetchRules, path);
+    if (link !== undefined && site.config.prefetch.hints) paths.push(...linkPrefetchPaths(link, host, path));
+    if (paths.length > 0) prefetcher.consider(host, paths);
+  }
+
+  /** Stored in memory or being fetched: nothing to prefetch. */
+  present(host: string, path: string): boolean {
+    const key = primaryKey(host, path);
+    return this.fills.has(key) || this.deps.stores.holds(key);
+  }
+
   private health(res: ServerResponse): void {
     const ok = this.healthy();
     res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
-    res.end(ok ? 'ok\n' : this.deps.isDraining() ? 'draining\n' : 'overloaded\n');
+    res.end(ok ? 'ok\n' : this.deps.isDraining() ? 'draining\n' : this.deps.isWarming() ? 'warming\n' : 'overloaded\n');
   }
 
   private refuse(res: ServerResponse, status: number, reason: string, message: string, retryAfter?: number): void {
@@ -193,11 +278,9 @@ export class CacheProxy {
       res.destroy();
       return;
     }
-    res.writeHead(timeout ? 504 : 502, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-store',
-      'cache-status': formatMember(this.statusName, { fwd: 'miss', detail: timeout ? 'upstream-timeout' : 'upstream-error' }),
-    });
+    const cacheStatus = formatMember(this.statusName, { fwd: 'miss', detail: timeout ? 'upstream-timeout' : 'upstream-error' });
+    this.sentStatus.set(res, cacheStatus);
+    res.writeHead(timeout ? 504 : 502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'cache-status': cacheStatus });
     res.end(`meridian: ${timeout ? 'upstream timed out' : 'upstream unavailable'}\n`);
   }
 
@@ -208,7 +291,7 @@ export class CacheProxy {
     if (!this.isEdge && object.meta.fetchSequence < (Number(req.headers[MIN_SEQUENCE_HEADER] ?? 0) || 0)) return false;
     const invalidation = this.deps.invalidation;
     if (invalidation) {
-      const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags });
+      const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags }, object.meta.fetchSequence);
       if (purge && purge.sequence > object.meta.fetchSequence) return false;
     }
     const runtime = this.runtime(object);
@@ -231,18 +314,22 @@ export class CacheProxy {
     return true;
   }
 
-  private async serveCacheable(req: IncomingMessage, res: ServerResponse, site: Site, host: string, path: string, key: string, first: StoreEntry | undefined | Promise<StoreEntry | undefined>): Promise<void> {
+  /** Resolves with the Link field of an object this request fetched and stored (for prefetch hints). */
+  private async serveCacheable(req: IncomingMessage, res: ServerResponse, site: Site, host: string, path: string, key: string, first: StoreEntry | undefined | Promise<StoreEntry | undefined>): Promise<string | string[] | undefined> {
     const minSequence = this.isEdge ? 0 : Number(req.headers[MIN_SEQUENCE_HEADER] ?? 0) || 0;
     const found = await this.lookup(key, first, req.headers, host, path, minSequence);
     let fwd: CacheStatusMember['fwd'] = found.miss;
     if (found.object) {
       const { policy } = this.runtime(found.object);
-      const freshness: Freshness = found.softPurged
+      const freshness: Freshness = found.mustRevalidate
+        ? { use: 'revalidate', reason: 'stale' }
+        : found.softPurged
         ? directivesOf(policy).has('stale-while-revalidate') ? { use: 'stale-while-revalidate', ttl: 0 } : { use: 'revalidate', reason: 'stale' }
         : evaluateFreshness(policy, req.headers, false);
       if (freshness.use === 'fresh') {
         this.deps.metrics.tallies.hits++;
-        return this.sendObject(req, res, found.object, { hit: true, ttl: freshness.ttl });
+        this.sendObject(req, res, found.object, { hit: true, ttl: freshness.ttl });
+        return undefined;
       }
       if (freshness.use === 'stale-while-revalidate') {
         this.deps.metrics.stale.inc();
@@ -274,6 +361,7 @@ export class CacheProxy {
     }
     this.counters[outcome.kind === 'stale' ? 'stale' : fwd === 'stale' ? 'revalidated' : 'miss'].inc();
     this.sendOutcome(req, res, outcome, fwd, collapsed);
+    return outcome.kind === 'object' && outcome.stored && outcome.fwdStatus !== 304 && !collapsed ? outcome.object.meta.headers.link : undefined;
   }
 
   private shareable(outcome: FillOutcome, headers: IncomingHttpHeaders, minSequence: number): boolean {
@@ -302,7 +390,8 @@ export class CacheProxy {
     let softPurged = false;
     const invalidation = this.deps.invalidation;
     if (invalidation) {
-      const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags });
+      // With the fetch sequence the verdict is exact: a hard purge newer than the fetch wins over a later soft one.
+      const purge = invalidation.newestPurge({ host, path, tags: object.meta.tags }, object.meta.fetchSequence);
       if (purge && purge.sequence > object.meta.fetchSequence) {
         if (!purge.soft) {
           await this.deps.stores.delete(objectKey);
@@ -311,7 +400,13 @@ export class CacheProxy {
         softPurged = true;
       }
     }
-    if (object.meta.fetchSequence < minSequence) return { miss: 'miss', variant, softPurged: false };
+    if (object.meta.fetchSequence < minSequence) {
+      // The edge has applied purges up to minSequence. When this node has applied them too and the newest one
+      // covering the copy is soft, its validators still identify it: revalidate instead of fetching it whole.
+      // Otherwise an unseen hard purge may cover it, so it is treated as absent.
+      if (softPurged && this.applied >= minSequence) return { object, key: objectKey, variant, miss: 'miss', softPurged, mustRevalidate: true };
+      return { miss: 'miss', variant, softPurged: false };
+    }
     return { object, key: objectKey, variant, miss: 'miss', softPurged };
   }
 
@@ -421,6 +516,7 @@ export class CacheProxy {
   /** Upstream request headers: hop-by-hop and `skip` fields dropped, Via and X-Forwarded-For added. */
   private upstreamHeaders(req: IncomingMessage, skip: ReadonlySet<string>): Record<string, string | string[]> {
     const headers = withoutHopByHop(req.headers, skip);
+    headers.traceparent = this.traceOf(req).traceparent;
     headers.via = req.headers.via ? `${req.headers.via}, ${this.via}` : this.via;
     const client = req.socket.remoteAddress ?? 'unknown';
     headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
@@ -461,7 +557,7 @@ export class CacheProxy {
   }
 
   private purgedSince(object: StoredObject): boolean {
-    const purge = this.deps.invalidation?.newestPurge({ host: object.meta.host, path: object.meta.path, tags: object.meta.tags });
+    const purge = this.deps.invalidation?.newestPurge({ host: object.meta.host, path: object.meta.path, tags: object.meta.tags }, object.meta.fetchSequence);
     return purge !== undefined && purge.sequence > object.meta.fetchSequence;
   }
 
@@ -479,7 +575,8 @@ export class CacheProxy {
       }
     } else {
       marker = { vary: fields, epoch: randomBytes(6).toString('hex'), expiresAt: object.meta.expiresAt };
-      await this.deps.stores.put(key, { kind: 'vary', marker });
+      // A variant behind a marker that was not kept (admission, size) would be unreachable: do not store it.
+      if (!(await this.deps.stores.put(key, { kind: 'vary', marker }))) return false;
     }
     return this.deps.stores.put(variantKey(key, marker.epoch, secondaryKey(fields, request)), { kind: 'object', object });
   }
@@ -503,6 +600,7 @@ export class CacheProxy {
         const headers = this.downstreamHeaders(outcome.headers, undefined);
         if (outcome.headers['content-length'] !== undefined) headers['content-length'] = outcome.headers['content-length'];
         headers['cache-status'] = appendCacheStatus(headers['cache-status'], formatMember(this.statusName, { fwd, fwdStatus: outcome.status, detail: 'too-large-to-store' }));
+        this.sentStatus.set(res, headers['cache-status']);
         res.writeHead(outcome.status, headers);
         for (const chunk of outcome.head) res.write(chunk);
         this.upstreamBytes.inc(outcome.head.reduce((sum, chunk) => sum + chunk.length, 0));
@@ -522,6 +620,7 @@ export class CacheProxy {
 
   /** Answer with a full body (see respond.ts) and count the bytes. */
   private sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: StoredHeaders, body: Buffer, cacheStatus: string, fromCache: boolean): void {
+    this.sentStatus.set(res, cacheStatus);
     const sent = writeFullResponse(req, res, status, headers, body, cacheStatus);
     if (sent === 0) return;
     if (fromCache) this.deps.metrics.tallies.bytes += sent;
@@ -545,8 +644,10 @@ export class CacheProxy {
       const out = this.downstreamHeaders(withoutHopByHop(response.headers), undefined);
       if (response.headers['content-length'] !== undefined) out['content-length'] = response.headers['content-length'];
       if (response.headers.age !== undefined) out.age = response.headers.age;
-      out['cache-status'] = appendCacheStatus(out['cache-status'], formatMember(this.statusName, { fwd: unsafe ? 'method' : 'bypass', fwdStatus: response.status }));
+      const cacheStatus = appendCacheStatus(out['cache-status'], formatMember(this.statusName, { fwd: unsafe ? 'method' : 'bypass', fwdStatus: response.status }));
+      out['cache-status'] = cacheStatus;
       this.counters.pass.inc();
+      this.sentStatus.set(res, cacheStatus);
       res.writeHead(response.status, out);
       await pipeline(response.body, res).catch(() => res.destroy());
     } finally {

@@ -70,6 +70,8 @@ export interface CacheStore {
 export interface StoreEvents {
   evicted(store: string, count?: number): void;
   expired(store: string, count?: number): void;
+  /** A put the admission policy refused (the object was served, not stored). */
+  declined(store: string, count?: number): void;
 }
 
 /** A request handler on the admin listener (the purge endpoint registers here). */
@@ -81,12 +83,26 @@ export interface AdminRoute {
   handler: AdminHandler;
 }
 
+/** A node of the registry, as warm-up needs it: who it is and where its admin listener answers. */
+export interface WarmupPeer {
+  id: string;
+  region: string;
+  tier: 'edge' | 'regional';
+  /** `http://host:port` of its admin listener (serves `GET /hot-keys`). */
+  adminUrl: string;
+}
+
 export interface CacheNodeDeps {
   logger?: Logger;
   registry?: Registry;
   invalidation?: InvalidationView;
   /** Routes to mount on the admin listener from the start (e.g. POST /purge from src/meta). */
   adminRoutes?: AdminRoute[];
+  /**
+   * The node registry's members (src/meta `listNodes()` with their admin URLs). At start the node
+   * asks those of its region and tier for their hottest keys and rehydrates them before health is 200.
+   */
+  peers?: () => Promise<readonly WarmupPeer[]>;
 }
 
 export interface CacheNode {
@@ -100,6 +116,25 @@ export interface CacheNode {
   registerAdminRoute(route: AdminRoute): void;
   /** Stop accepting, report 503 on health, finish in-flight requests (up to drainMs), close stores. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM): health answers 503 for `timeouts.healthDrainMs` while requests are
+   * still served, so DNS health checks steer clients away first; then `close()`.
+   */
+  drain(): Promise<void>;
+  /** Settles when start-up warming is over (at once without peers); health reports 200 from then on. */
+  readonly warmedUp: Promise<WarmupSummary>;
   /** Drop an object (all variants) by host and path; used by purge handlers. */
   deleteObject(host: string, path: string): Promise<void>;
+}
+
+/** What start-up warming did. */
+export interface WarmupSummary {
+  peers: number;
+  keys: number;
+  fetched: number;
+  hits: number;
+  failures: number;
+  skipped: number;
+  bytes: number;
+  durationMs: number;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CacheFlags } from '../cache/index.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -18,7 +19,8 @@ export function registerCacheCommand(program: Command): void {
     .option('--redis <url>', 'shared Redis URL')
     .option('--admin <host:port>', 'admin listener (health, metrics, purge)')
     .option('--admin-token <token>', 'bearer token for the admin listener (or MERIDIAN_ADMIN_TOKEN)')
-    .action(async (options: { config?: string; listen?: string[]; origin?: string; id?: string; region?: string; tier?: string; parent?: string[]; redis?: string; admin?: string; adminToken?: string }) => {
+    .option('--health-drain-ms <ms>', 'on SIGTERM, answer health with 503 this long while still serving (default 2000)')
+    .action(async (options: CacheFlags) => {
       // Rooms load here, not at start-up, so `meridian --help` and the other commands stay quick.
       const [{ loadCacheConfig }, { startFleetNode }, { createLogger }] = await Promise.all([
         import('../cache/index.js'),
@@ -31,17 +33,21 @@ export function registerCacheCommand(program: Command): void {
       const member = await startFleetNode(config, { logger });
       const node = member.cache;
       process.stdout.write(`meridian cache ${config.id} (${config.tier}) serving on ${node.addresses.join(', ')}${node.adminAddress ? `, admin on ${node.adminAddress}` : ''}\n`);
-      const stop = (signal: string): void => {
-        logger.info({ signal }, 'draining');
-        member.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            logger.error({ err }, 'error while closing');
-            process.exit(1);
-          },
-        );
+      // SIGTERM (orchestrators): health turns 503 first so DNS moves clients away while traffic is still
+      // served, then the node closes. SIGINT (an operator's Ctrl-C): close at once.
+      const stop = (signal: string, drain: boolean): void => {
+        logger.info({ signal }, drain ? 'draining' : 'closing');
+        (drain ? node.drain() : Promise.resolve())
+          .then(() => member.close())
+          .then(
+            () => process.exit(0),
+            (err: unknown) => {
+              logger.error({ err }, 'error while closing');
+              process.exit(1);
+            },
+          );
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM', true));
+      process.once('SIGINT', () => stop('SIGINT', false));
     });
 }

@@ -8,6 +8,7 @@ import { registerCacheCommand } from './cache-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerWarmCommand } from './warm-command.js';
 
 const program = new Command()
   .name('meridian')
@@ -25,6 +26,7 @@ registerCacheCommand(program);
 registerPurgeCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
+registerWarmCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,19 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import {
-  formatComparison,
-  formatCsvTrace,
-  formatFleetReport,
-  formatTiering,
-  formatWarming,
-  GENERATOR_DEFAULTS,
-  POLICY_NAMES,
-  renderPlot,
-  runSimulation,
-  DEFAULT_POLICY,
-  type PolicyName,
-  type SimulationResult,
-} from '../simulate/index.js';
+import type { PolicyName, SimulationResult } from '../simulate/index.js';
+// Only the defaults, not the room's door: the room loads routing and the cache room, which every
+// other `meridian` command would pay for at start-up. The action imports the room itself.
+import { DEFAULT_POLICY, GENERATOR_DEFAULTS, POLICY_NAMES } from '../simulate/defaults.js';
 
 interface SimulateOptions {
   trace?: string;
@@ -100,6 +90,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--days <n>', 'generated: length of the trace in days', positive, d.days)
     .option('--seed <n>', 'generated: seed (same seed, same trace)', integer(0), d.seed)
     .action(async (options: SimulateOptions) => {
+      const { formatCsvTrace, renderPlot, runSimulation } = await import('../simulate/index.js');
       const { result, trace } = await runSimulation({
         traceFile: options.trace,
         generator: {
@@ -128,7 +119,7 @@ export function registerSimulateCommand(program: Command): void {
       });
       if (options.writeTrace) await writeFile(options.writeTrace, formatCsvTrace(trace));
       if (options.svg) await writeFile(options.svg, renderPlot({ title: plotTitle(result), comparison: result.comparison, fleet: result.fleet, tiering: result.tiering, warming: result.warming }));
-      process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${formatResult(result)}\n`);
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${await formatResult(result)}\n`);
     });
 }
 
@@ -138,7 +129,8 @@ function plotTitle(result: SimulationResult): string {
   return `meridian simulate: ${result.trace.requests} requests, ${result.trace.objects} objects (${source})`;
 }
 
-function formatResult(result: SimulationResult): string {
+async function formatResult(result: SimulationResult): Promise<string> {
+  const { formatComparison, formatFleetReport, formatTiering, formatWarming } = await import('../simulate/index.js');
   const parts = [plotTitle(result)];
   if (result.comparison) parts.push(`\nPolicies on one cache\n${formatComparison(result.comparison)}`);
   if (result.fleet) parts.push(`\nFleet\n${formatFleetReport(result.fleet)}`);

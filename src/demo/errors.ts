@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Error codes of the demo room; README.md lists each with what to do. */
 export const DemoErrorCode = {
@@ -10,11 +10,6 @@ export const DemoErrorCode = {
   ZONES: 'MERIDIAN_E_DEMO_ZONES',
 } as const;
 
-export type DemoErrorCode = (typeof DemoErrorCode)[keyof typeof DemoErrorCode];
+export type DemoErrorCode = ErrorCodeOf<typeof DemoErrorCode>;
 
-export class DemoError extends MeridianError {
-  constructor(code: DemoErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'DemoError';
-  }
-}
+export class DemoError extends RoomError<DemoErrorCode> {}

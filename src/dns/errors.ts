@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Error codes of the DNS room; README.md lists them with what to do. */
 export const DnsErrorCode = {
@@ -9,11 +9,6 @@ export const DnsErrorCode = {
   /** The zones directory could not be loaded. */
   ZONES: 'MERIDIAN_E_DNS_ZONES',
 } as const;
-export type DnsErrorCode = (typeof DnsErrorCode)[keyof typeof DnsErrorCode];
+export type DnsErrorCode = ErrorCodeOf<typeof DnsErrorCode>;
 
-export class DnsError extends MeridianError {
-  constructor(code: DnsErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'DnsError';
-  }
-}
+export class DnsError extends RoomError<DnsErrorCode> {}

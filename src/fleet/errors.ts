@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Stable codes of the fleet room; the README lists each with what to do. */
 export const FleetErrorCode = {
@@ -8,11 +8,6 @@ export const FleetErrorCode = {
   LoadInvalid: 'MERIDIAN_E_FLEET_LOAD_INVALID',
 } as const;
 
-export type FleetErrorCode = (typeof FleetErrorCode)[keyof typeof FleetErrorCode];
+export type FleetErrorCode = ErrorCodeOf<typeof FleetErrorCode>;
 
-export class FleetError extends MeridianError {
-  constructor(code: FleetErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'FleetError';
-  }
-}
+export class FleetError extends RoomError<FleetErrorCode> {}

@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Stable codes of the geo room; the README lists each with what to do. */
 export const GeoErrorCode = {
@@ -18,11 +18,6 @@ export const GeoErrorCode = {
   AddressInvalid: 'MERIDIAN_E_GEO_ADDRESS_INVALID',
 } as const;
 
-export type GeoErrorCode = (typeof GeoErrorCode)[keyof typeof GeoErrorCode];
+export type GeoErrorCode = ErrorCodeOf<typeof GeoErrorCode>;
 
-export class GeoError extends MeridianError {
-  constructor(code: GeoErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'GeoError';
-  }
-}
+export class GeoError extends RoomError<GeoErrorCode> {}

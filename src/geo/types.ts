@@ -38,8 +38,12 @@ export interface CoverageEntry {
   longitude?: number;
 }
 
-/** What a coverage lookup found: the longest matching prefix. */
-export interface CoverageMatch {
+/**
+ * What a coverage lookup found: the longest matching prefix, with the facts it gives the
+ * client's location (continent, country and subdivision come from the entry's `geo`).
+ */
+export interface CoverageMatch
+  extends Pick<ClientLocation, 'site' | 'pool' | 'continent' | 'country' | 'subdivision' | 'latitude' | 'longitude'> {
   /** The matched network as written canonically (`10.1.0.0/16`, `2001:db8::/32`). */
   cidr: string;
   /**
@@ -47,14 +51,6 @@ export interface CoverageMatch {
    * IPv4 entry gets the IPv4 length (0-32), an IPv6 client the IPv6 length (0-128).
    */
   prefixLength: number;
-  site?: string;
-  pool?: string;
-  /** From the entry's `geo`. */
-  continent?: string;
-  country?: string;
-  subdivision?: string;
-  latitude?: number;
-  longitude?: number;
 }
 
 /** The operator's CIDR → site/pool map, loaded once and immutable; lookups are synchronous. */

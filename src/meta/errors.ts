@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError } from '../errors/index.js';
 
 /** Every code this room raises; the README lists them with what to do (a test keeps both in sync). */
 export const META_ERROR_CODES = {
@@ -13,12 +13,7 @@ export const META_ERROR_CODES = {
 
 export type MetaErrorCode = keyof typeof META_ERROR_CODES;
 
-export class MetaError extends MeridianError {
-  constructor(code: MetaErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'MetaError';
-  }
-}
+export class MetaError extends RoomError<MetaErrorCode> {}
 
 export function unavailable(operation: string, cause: unknown): MetaError {
   const reason = cause instanceof Error ? cause.message : String(cause);

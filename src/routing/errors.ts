@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Error codes of the routing room; the README lists each with what to do. */
 export const RoutingErrorCode = {
@@ -10,11 +10,6 @@ export const RoutingErrorCode = {
   badQuery: 'MERIDIAN_E_ROUTING_BAD_QUERY',
 } as const;
 
-export type RoutingErrorCodeValue = (typeof RoutingErrorCode)[keyof typeof RoutingErrorCode];
+export type RoutingErrorCodeValue = ErrorCodeOf<typeof RoutingErrorCode>;
 
-export class RoutingError extends MeridianError {
-  constructor(code: RoutingErrorCodeValue, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'RoutingError';
-  }
-}
+export class RoutingError extends RoomError<RoutingErrorCodeValue> {}

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { SecondHitAdmission, TinyLfuAdmission, setWithAdmission, type AdmissionPolicy } from '../cache/admission/index.js';
+import { SecondHitAdmission, TinyLfuAdmission, setWithAdmission, type AdmissionPolicy } from '../cache/index.js';
 import type { PolicyName } from './types.js';
 
 /**
@@ -9,10 +9,6 @@ import type { PolicyName } from './types.js';
  */
 export const ENTRY_OVERHEAD_BYTES = 1024;
 export const entryCost = (size: number): number => size + ENTRY_OVERHEAD_BYTES;
-
-export const POLICY_NAMES: readonly PolicyName[] = ['lru', 'second-hit', 'tinylfu-sum', 'tinylfu-density', 'tinylfu', 'belady'];
-/** The policy the comparison picked (see README.md): the servers' default. */
-export const DEFAULT_POLICY: PolicyName = 'tinylfu';
 
 /** One cache replaying one request stream. */
 export interface SimCache {

@@ -1,4 +1,5 @@
-import { createSimCache, nextUses, POLICY_NAMES } from './cache-models.js';
+import { createSimCache, nextUses } from './cache-models.js';
+import { POLICY_NAMES } from './defaults.js';
 import { SimulateError, SimulateErrorCode } from './errors.js';
 import { catalogueBytes } from './trace-builder.js';
 import type { HitCounts, PolicyComparison, PolicyName, PolicyResult, Trace } from './types.js';

@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Error codes of the simulator; README.md lists each with what to do. */
 export const SimulateErrorCode = {
@@ -8,11 +8,6 @@ export const SimulateErrorCode = {
   optionsInvalid: 'MERIDIAN_E_SIMULATE_OPTIONS_INVALID',
 } as const;
 
-export type SimulateErrorCode = (typeof SimulateErrorCode)[keyof typeof SimulateErrorCode];
+export type SimulateErrorCode = ErrorCodeOf<typeof SimulateErrorCode>;
 
-export class SimulateError extends MeridianError {
-  constructor(code: SimulateErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'SimulateError';
-  }
-}
+export class SimulateError extends RoomError<SimulateErrorCode> {}

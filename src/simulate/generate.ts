@@ -3,19 +3,7 @@ import { SimulateError, SimulateErrorCode } from './errors.js';
 import { createRandom, normal, pickCumulative, zipfCumulative, type Random } from './random.js';
 import { TraceBuilder } from './trace-builder.js';
 import type { GeneratorOptions, Trace } from './types.js';
-
-export const GENERATOR_DEFAULTS: Readonly<GeneratorOptions> = Object.freeze({
-  seed: 1,
-  requests: 200_000,
-  objects: 20_000,
-  zipfExponent: 0.8,
-  sizeDistribution: 'lognormal',
-  sizeScaleBytes: 32 * 1024,
-  sizeShape: 1.5,
-  maxObjectBytes: 64 * 1024 * 1024,
-  clients: 2_000,
-  days: 1,
-});
+import { GENERATOR_DEFAULTS } from './defaults.js';
 
 const MIN_OBJECT_BYTES = 100;
 /** Resolution of the daily-cycle rate curve. */

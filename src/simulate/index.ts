@@ -6,10 +6,11 @@
 export type * from './types.js';
 export { SimulateError, SimulateErrorCode } from './errors.js';
 export { createRandom } from './random.js';
-export { generateTrace, GENERATOR_DEFAULTS } from './generate.js';
+export { GENERATOR_DEFAULTS, POLICY_NAMES, DEFAULT_POLICY } from './defaults.js';
+export { generateTrace } from './generate.js';
 export { parseCsvTrace, readCsvTrace, formatCsvTrace } from './csv-trace.js';
 export { catalogueBytes } from './trace-builder.js';
-export { createSimCache, nextUses, entryCost, ENTRY_OVERHEAD_BYTES, POLICY_NAMES, DEFAULT_POLICY, type SimCache } from './cache-models.js';
+export { createSimCache, nextUses, entryCost, ENTRY_OVERHEAD_BYTES, type SimCache } from './cache-models.js';
 export { comparePolicies, type CompareOptions } from './compare.js';
 export { parseFleet, readFleet, type FleetInput } from './fleet-config.js';
 export { simulateFleet, type FleetSimulation } from './fleet-sim.js';

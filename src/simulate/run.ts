@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createGeoLocator, loadCoverageFile, openGeoIp, type GeoIpSource } from '../geo/index.js';
 import { loadRoutingDirectory, RoutingEngine } from '../routing/index.js';
-import { DEFAULT_POLICY } from './cache-models.js';
+import { DEFAULT_POLICY, GENERATOR_DEFAULTS } from './defaults.js';
 import { comparePolicies } from './compare.js';
 import { readCsvTrace } from './csv-trace.js';
 import { readFleet } from './fleet-config.js';
 import { simulateFleet } from './fleet-sim.js';
-import { generateTrace, GENERATOR_DEFAULTS } from './generate.js';
+import { generateTrace } from './generate.js';
 import type { TieringRow } from './report-table.js';
 import { compareTiering } from './tiering.js';
 import { catalogueBytes } from './trace-builder.js';

@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 
 /** Stable codes of the status room; the README lists each with what to do. */
 export const StatusErrorCode = {
@@ -10,11 +10,6 @@ export const StatusErrorCode = {
   MapDataUnavailable: 'MERIDIAN_E_STATUS_MAP_DATA_UNAVAILABLE',
 } as const;
 
-export type StatusErrorCode = (typeof StatusErrorCode)[keyof typeof StatusErrorCode];
+export type StatusErrorCode = ErrorCodeOf<typeof StatusErrorCode>;
 
-export class StatusError extends MeridianError {
-  constructor(code: StatusErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(code, message, options);
-    this.name = 'StatusError';
-  }
-}
+export class StatusError extends RoomError<StatusErrorCode> {}

@@ -1,4 +1,4 @@
-import { MeridianError } from '../errors/index.js';
+import { RoomError, type ErrorCodeOf } from '../errors/index.js';
 import type { ZoneProblem } from './types.js';
 
 /** Error codes of the zone room; the README lists each with what to do. */
@@ -13,16 +13,17 @@ export const ZoneErrorCode = {
   watch: 'MERIDIAN_E_ZONE_WATCH',
 } as const;
 
+export type ZoneErrorCode = ErrorCodeOf<typeof ZoneErrorCode>;
+
 /** Malformed presentation-format input: a name, an rdata field, a TTL, a type. */
-export class ZoneSyntaxError extends MeridianError {
+export class ZoneSyntaxError extends RoomError<ZoneErrorCode> {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(ZoneErrorCode.syntax, message, { ...options, hint: 'see the zone file reference in src/zone/README.md' });
-    this.name = 'ZoneSyntaxError';
   }
 }
 
 /** A zone that cannot be used; every problem carries file:line. */
-export class ZoneInvalidError extends MeridianError {
+export class ZoneInvalidError extends RoomError<ZoneErrorCode> {
   readonly problems: readonly ZoneProblem[];
 
   constructor(file: string, problems: readonly ZoneProblem[]) {
@@ -33,7 +34,6 @@ export class ZoneInvalidError extends MeridianError {
     super(ZoneErrorCode.invalid, `zone file ${file} is invalid: ${summary}${more}`, {
       hint: `run 'meridian zone check ${file}' to see every problem`,
     });
-    this.name = 'ZoneInvalidError';
     this.problems = problems;
   }
 }

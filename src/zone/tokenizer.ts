@@ -36,6 +36,12 @@ function escapeLength(text: string, i: number): number | string {
   return 2;
 }
 
+/** Where a token stops: a quoted one at its closing quote (or, unterminated, the line's end); a bare one at any delimiter. */
+function endsToken(c: string, quoted: boolean): boolean {
+  if (quoted) return c === '"' || c === '\n';
+  return isBlank(c) || c === '\n' || c === ';' || c === '(' || c === ')' || c === '"';
+}
+
 export function tokenize(text: string, file: string): { entries: Entry[]; problems: ZoneProblem[] } {
   const entries: Entry[] = [];
   const problems: ZoneProblem[] = [];
@@ -61,6 +67,31 @@ export function tokenize(text: string, file: string): { entries: Entry[]; proble
   };
 
   let i = 0;
+  /** The characters of a token from `i` to its end (left at `i`), escapes checked and kept. */
+  const readChars = (quoted: boolean): string => {
+    let value = '';
+    while (i < text.length) {
+      const c = text[i] as string;
+      if (endsToken(c, quoted)) break;
+      if (c !== '\\') {
+        value += c;
+        i++;
+        continue;
+      }
+      const length = escapeLength(text, i);
+      if (typeof length === 'string') {
+        // The entry is dropped (broken), so what the token holds no longer matters: skip the backslash.
+        error(line, length);
+        broken = true;
+        i++;
+        continue;
+      }
+      value += text.slice(i, i + length);
+      i += length;
+    }
+    return value;
+  };
+
   while (i < text.length) {
     const ch = text[i] as string;
     if (atLineStart) {
@@ -100,60 +131,18 @@ export function tokenize(text: string, file: string): { entries: Entry[]; proble
     }
     if (ch === '"') {
       const start = line;
-      let value = '';
       i++;
-      let closed = false;
-      while (i < text.length) {
-        const c = text[i] as string;
-        if (c === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        if (c === '\n') break;
-        if (c === '\\') {
-          const length = escapeLength(text, i);
-          if (typeof length === 'string') {
-            error(line, length);
-            broken = true;
-            value += c;
-            i++;
-            continue;
-          }
-          value += text.slice(i, i + length);
-          i += length;
-          continue;
-        }
-        value += c;
+      const value = readChars(true);
+      if (text[i] === '"') {
         i++;
-      }
-      if (!closed) {
+      } else {
         error(start, 'unterminated quoted string');
         broken = true;
       }
       addToken({ text: value, quoted: true, line: start });
       continue;
     }
-    let value = '';
-    while (i < text.length) {
-      const c = text[i] as string;
-      if (isBlank(c) || c === '\n' || c === ';' || c === '(' || c === ')' || c === '"') break;
-      if (c === '\\') {
-        const length = escapeLength(text, i);
-        if (typeof length === 'string') {
-          error(line, length);
-          broken = true;
-          i++;
-          continue;
-        }
-        value += text.slice(i, i + length);
-        i += length;
-        continue;
-      }
-      value += c;
-      i++;
-    }
-    addToken({ text: value, quoted: false, line });
+    addToken({ text: readChars(false), quoted: false, line });
   }
   if (depth > 0) {
     error(parenLine, 'unterminated "(": no matching ")" before the end of the file');

@@ -10,13 +10,17 @@ import { freePort } from '../helpers/ports.js';
 import { removeDir } from '../helpers/redis.js';
 import { send, startNode, startOrigin } from './helpers.js';
 
-test('`meridian cache` with flags alone serves every Host from the origin and drains on SIGTERM', async (t) => {
+test('`meridian cache` with flags serves every Host from the origin; on SIGTERM health turns 503 while traffic is served, then it exits', async (t) => {
   const origin = await startOrigin(t, (req, res) => {
     res.writeHead(200, { 'cache-control': 'max-age=60' });
     res.end(`from origin for ${req.headers.host}`);
   });
   const port = await freePort();
-  const child = spawn(process.execPath, [cliPath(), 'cache', '--listen', `127.0.0.1:${port}`, '--origin', origin.url, '--id', 'cli-1'], { env: { ...process.env, MERIDIAN_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-cache-cli-'));
+  t.after(() => removeDir(dir));
+  const config = join(dir, 'node.json');
+  writeFileSync(config, JSON.stringify({ timeouts: { healthDrainMs: 1500 } }));
+  const child = spawn(process.execPath, [cliPath(), 'cache', '--config', config, '--listen', `127.0.0.1:${port}`, '--origin', origin.url, '--id', 'cli-1'], { env: { ...process.env, MERIDIAN_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('serving on')) resolve(); });
@@ -26,9 +30,15 @@ test('`meridian cache` with flags alone serves every Host from the origin and dr
   assert.equal((await send(base, '/', { headers: { host: 'any.test' } })).body, 'from origin for any.test');
   const hit = await send(base, '/', { headers: { host: 'any.test' } });
   assert.match(hit.headers['cache-status']!, /^meridian-cli-1; hit/);
+  assert.equal((await send(base, '/_meridian/health')).status, 200);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  let health = 200;
+  for (let i = 0; i < 50 && health === 200; i++) health = (await send(base, '/_meridian/health')).status;
+  assert.equal(health, 503, 'health reports draining');
+  assert.match((await send(base, '/', { headers: { host: 'any.test' } })).headers['cache-status']!, /hit/, 'still serving while draining');
   assert.equal(await exited, 0);
+  await assert.rejects(send(base, '/', { headers: { host: 'any.test' } }), 'no longer accepting');
 });
 
 test('`meridian cache` reports a bad config with its path and exits non-zero', async () => {

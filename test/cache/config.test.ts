@@ -50,3 +50,11 @@ test('a missing file or nothing to serve is a clear error', () => {
   writeFileSync(bad, 'sites: [unclosed');
   assert.throws(() => loadCacheConfig({ config: bad }, {}), /not valid YAML/);
 });
+
+test('--health-drain-ms sets timeouts.healthDrainMs; a bad value names the path', () => {
+  assert.equal(loadCacheConfig({ origin: 'http://o.test', healthDrainMs: '0' }).timeouts.healthDrainMs, 0);
+  assert.equal(loadCacheConfig({ origin: 'http://o.test' }).timeouts.healthDrainMs, 2000);
+  assert.throws(() => loadCacheConfig({ origin: 'http://o.test', healthDrainMs: 'soon' }), /timeouts\.healthDrainMs/);
+  assert.throws(() => parseCacheConfig({ sites: [{ hosts: ['*'], origin: 'http://o.test', prefetch: { rules: [{ match: '(', next: 'x' }] } }] }), /sites\[0\]\.prefetch\.rules\[0\]\.match: must be a valid regular expression/);
+  assert.throws(() => parseCacheConfig({ sites: [{ hosts: ['*'], origin: 'http://o.test' }], stores: [{ type: 'memory', admission: 'lfu' }] }), /stores\[0\]\.admission/);
+});

@@ -92,19 +92,25 @@ export class LocalInvalidation implements InvalidationView {
     this.purge({ kind: 'url', host: 'unrelated.invalid', path: '/' });
   }
 
-  newestPurge(target: PurgeTarget): { sequence: number; soft: boolean } | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const { scope, sequence, soft } = this.events[i]!;
+  /** The contract's answer (src/meta/types.ts): exact with `fetchSequence`, conservative without. */
+  newestPurge(target: PurgeTarget, fetchSequence?: number): { sequence: number; soft: boolean } | undefined {
+    const covering = this.events.filter(({ scope }) => {
       const hostMatches = scope.host === '*' || scope.host === target.host;
-      const covers =
+      return (
         hostMatches &&
         ((scope.kind === 'url' && scope.path === target.path) ||
           (scope.kind === 'prefix' && target.path.startsWith(scope.prefix)) ||
           (scope.kind === 'tag' && target.tags.includes(scope.tag)) ||
-          scope.kind === 'site');
-      if (covers) return { sequence, soft };
-    }
-    return undefined;
+          scope.kind === 'site')
+      );
+    });
+    const newest = covering.at(-1);
+    if (!newest) return undefined;
+    if (fetchSequence === undefined) return { sequence: newest.sequence, soft: covering.every((event) => event.soft) };
+    const newer = covering.filter((event) => event.sequence > fetchSequence);
+    const hard = newer.filter((event) => !event.soft).at(-1);
+    if (hard) return { sequence: hard.sequence, soft: false };
+    return { sequence: newest.sequence, soft: newest.soft };
   }
 
   onPurge(listener: (event: PurgeEvent) => void): () => void {

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import type { CacheStore, StoreEntry, StoreEvents } from '../../src/cache/index.js';
 
 /** Counts store events so contract tests can check eviction and expiry are reported. */
-export function countingEvents(): StoreEvents & { evictions: number; expirations: number } {
+export function countingEvents(): StoreEvents & { evictions: number; expirations: number; declines: number } {
   const events = {
     evictions: 0,
     expirations: 0,
+    declines: 0,
     evicted: (_store: string, count = 1) => void (events.evictions += count),
     expired: (_store: string, count = 1) => void (events.expirations += count),
+    declined: (_store: string, count = 1) => void (events.declines += count),
   };
   return events;
 }
@@ -41,7 +43,9 @@ export interface StoreFactory {
 
 /**
  * The one contract every store passes (DESIGN: one store interface, one shared suite).
- * Each store's test file calls this with its factory.
+ * Each store's test file calls this with its factory. The contract is about storing what
+ * is put: a store with an admission policy may decline a put when full, so it runs here with
+ * admission off, and admission has its own tests (stores.test.ts).
  */
 export function storeContract(name: string, factory: StoreFactory): void {
   const open = async (t: import('node:test').TestContext, maxBytes = 10 * 1024 * 1024, maxObjectBytes = 1024 * 1024) => {

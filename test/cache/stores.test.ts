@@ -9,7 +9,35 @@ import { countingEvents, objectEntry, storeContract } from './store-contract.js'
 
 storeContract('memory', {
   evicts: true,
-  create: async (options) => new MemoryStore(options),
+  create: async (options) => new MemoryStore({ ...options, admission: 'none' }),
+});
+
+test('memory with tinylfu: a flood of one-hit wonders does not evict a hot object', () => {
+  const events = countingEvents();
+  const store = new MemoryStore({ maxBytes: 64 * 1024, maxObjectBytes: 32 * 1024, events });
+  const hot = 'site.test\n/hot';
+  // Asked for often: each lookup is recorded, as the proxy looks up before it stores.
+  for (let i = 0; i < 20; i++) store.get(hot);
+  assert.equal(store.put(hot, objectEntry(Buffer.alloc(16 * 1024, 1), { path: '/hot' })), true);
+  for (let i = 0; i < 200; i++) {
+    const key = `site.test\n/once-${i}`;
+    assert.equal(store.get(key), undefined);
+    store.put(key, objectEntry(Buffer.alloc(16 * 1024, 2), { path: `/once-${i}` }));
+  }
+  assert.ok(store.get(hot), 'the hot object survived the flood');
+  assert.ok(events.declines > 150, `declined ${events.declines} of 200 one-hit wonders`);
+  assert.equal(store.hottest(1)[0]?.path, '/hot');
+});
+
+test('memory without admission: the same flood evicts the hot object (plain LRU)', () => {
+  const events = countingEvents();
+  const store = new MemoryStore({ maxBytes: 64 * 1024, maxObjectBytes: 32 * 1024, events, admission: 'none' });
+  const hot = 'site.test\n/hot';
+  for (let i = 0; i < 20; i++) store.get(hot);
+  store.put(hot, objectEntry(Buffer.alloc(16 * 1024, 1), { path: '/hot' }));
+  for (let i = 0; i < 200; i++) store.put(`site.test\n/once-${i}`, objectEntry(Buffer.alloc(16 * 1024, 2), { path: `/once-${i}` }));
+  assert.equal(store.get(hot), undefined);
+  assert.equal(events.declines, 0);
 });
 
 const dirs: string[] = [];

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { freePort } from './ports.js';
+import { freePort, waitForPort } from './ports.js';
+import { stopProcess } from './processes.js';
 
 export interface RedisProcess {
   url: string;
@@ -27,31 +27,15 @@ export async function startRedis(): Promise<RedisProcess> {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
       stdio: 'ignore',
     });
-    const spawned = child;
-    await new Promise<void>((resolve, reject) => {
-      spawned.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed? apt-get install redis-server): ${err.message}`)));
-      const deadline = Date.now() + 5000;
-      const poll = (): void => {
-        const socket = connect(port, '127.0.0.1');
-        socket.once('connect', () => { socket.destroy(); resolve(); });
-        socket.once('error', () => {
-          socket.destroy();
-          if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port} within 5 s`));
-          else setTimeout(poll, 25);
-        });
-      };
-      poll();
+    await waitForPort(port, { name: 'redis-server', timeoutMs: 5000, child }).catch((err: unknown) => {
+      throw new Error(`cannot start redis-server (is it installed? apt-get install redis-server): ${err instanceof Error ? err.message : String(err)}`);
     });
   };
 
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGTERM');
-    });
+    if (running) await stopProcess(running);
   };
 
   await launch();

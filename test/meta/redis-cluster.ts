@@ -2,9 +2,9 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { promisify } from 'node:util';
-import { freePort } from '../helpers/ports.js';
+import { freePort, waitForPort } from '../helpers/ports.js';
+import { stopProcess } from '../helpers/processes.js';
 
 const run = promisify(execFile);
 
@@ -13,32 +13,13 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-function listening(port: number, deadline: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port}`));
-        else setTimeout(poll, 25);
-      });
-    };
-    poll();
-  });
-}
-
 /** A real three-primary Redis Cluster on free loopback ports (redis-server + redis-cli --cluster create). */
 export async function startRedisCluster(): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-cluster-'));
   const children: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(children.map(stopProcess));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -48,8 +29,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       children.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
         '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000'], { stdio: 'ignore' }));
     }
+    await Promise.all(ports.map((port, i) => waitForPort(port, { name: 'redis-server', child: children[i] })));
     const deadline = Date.now() + 10_000;
-    await Promise.all(ports.map((port) => listening(port, deadline)));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
     // Wait until every node reports the cluster as ok (slots assigned and gossiped).
     for (const port of ports) {

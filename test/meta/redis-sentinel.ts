@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { freePort } from '../helpers/ports.js';
+import { freePort, waitForPort } from '../helpers/ports.js';
+import { stopProcess } from '../helpers/processes.js';
 
 export interface RedisSentinel {
   sentinels: Array<{ host: string; port: number }>;
@@ -18,24 +18,12 @@ export async function startSentinel(primaryPort: number, name = 'meridian-primar
   const conf = join(dir, 'sentinel.conf');
   writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${name} 127.0.0.1 ${primaryPort} 1\nsentinel down-after-milliseconds ${name} 5000\n`);
   const child: ChildProcess = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  await new Promise<void>((resolve, reject) => {
-    const poll = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`sentinel did not listen on ${port}`));
-        else setTimeout(poll, 25);
-      });
-    };
-    poll();
-  });
+  await waitForPort(port, { name: 'redis sentinel', child });
   return {
     sentinels: [{ host: '127.0.0.1', port }],
     name,
     stop: async () => {
-      if (child.exitCode === null) await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -31,6 +31,16 @@ async function counter(registry: Registry, name: string, labels: Record<string, 
   return values.filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val)).reduce((sum, v) => sum + v.value, 0);
 }
 
+/** A real Redis with one node (edge-1) in sync and a publisher that does not coalesce: where each outage test starts. */
+async function redisWithNode(t: TestContext, keyPrefix?: string) {
+  const server = await redis();
+  const store = redisStore(t, server, { keyPrefix });
+  const registry = new Registry();
+  const subscriber = follow(t, store, 'edge-1', registry);
+  await subscriber.synced();
+  return { server, store, registry, subscriber, publisher: new PurgePublisher({ store, windowMs: 0 }) };
+}
+
 for (const kind of ['memory', 'redis'] as const) {
   const makeStore = async (t: TestContext): Promise<MetaStore> => {
     if (kind === 'memory') {
@@ -94,12 +104,7 @@ for (const kind of ['memory', 'redis'] as const) {
 }
 
 test('redis: a dropped connection resumes from the last applied id, with no rebuild', async (t) => {
-  const server = await redis();
-  const store = redisStore(t, server);
-  const registry = new Registry();
-  const subscriber = follow(t, store, 'edge-1', registry);
-  await subscriber.synced();
-  const writer = new PurgePublisher({ store, windowMs: 0 });
+  const { server, registry, subscriber, publisher: writer } = await redisWithNode(t);
   const [first] = await writer.purge([hard('https://a.example/1')]);
   await until(() => subscriber.view.appliedSequence() >= first!.sequence, 'the first purge');
   const admin = new Redis(server.url);
@@ -123,12 +128,7 @@ test('redis: a dropped connection resumes from the last applied id, with no rebu
 });
 
 test('redis: purge while Redis restarts — refused loudly while down, nodes keep their index, then reset and catch up', async (t) => {
-  const server = await redis();
-  const store = redisStore(t, server);
-  const registry = new Registry();
-  const subscriber = follow(t, store, 'edge-1', registry);
-  await subscriber.synced();
-  const publisher = new PurgePublisher({ store, windowMs: 0 });
+  const { server, registry, subscriber, publisher } = await redisWithNode(t);
   const [before] = await publisher.purge([hard('https://a.example/before')]);
   await until(() => subscriber.view.appliedSequence() >= before!.sequence, 'the purge before the outage');
   const fetchedBefore = subscriber.view.appliedSequence();
@@ -173,13 +173,7 @@ test('redis: a burst of 10,000 purges becomes a few stream entries, and every no
 });
 
 test('redis: a foreign, unreadable stream entry makes nodes reset and carry on after it', async (t) => {
-  const server = await redis();
-  const keyPrefix = 'corrupt:';
-  const store = redisStore(t, server, { keyPrefix });
-  const registry = new Registry();
-  const subscriber = follow(t, store, 'edge-1', registry);
-  await subscriber.synced();
-  const publisher = new PurgePublisher({ store, windowMs: 0 });
+  const { server, registry, subscriber, publisher } = await redisWithNode(t, 'corrupt:');
   const [before] = await publisher.purge([hard('https://a.example/before')]);
   await until(() => subscriber.view.appliedSequence() >= before!.sequence, 'the first purge');
   const fetchedBefore = subscriber.view.appliedSequence();

@@ -1,9 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMetricsRegistry } from '../../src/telemetry/index.js';
-import { StatusError, createStatusRoutes, type StatusSnapshot } from '../../src/status/index.js';
+import { StatusError, createStatusRoutes, type StatusRoutes, type StatusSnapshot } from '../../src/status/index.js';
 import { HOSTILE, TestStatusSource, demoFleet, hostileFleet, serveForTest } from './fixtures.js';
 
 interface EventReader {
@@ -59,6 +59,18 @@ function openEvents(t: TestContext, url: string): Promise<EventReader> {
 const isSnapshot = (block: string): boolean => block.startsWith('event: snapshot\n');
 const snapshotOf = (block: string): StatusSnapshot => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as StatusSnapshot;
 
+/** Serves `listener` on a free loopback port until the test ends, then closes it and the routes; returns the base URL. */
+async function mountForTest(t: TestContext, routes: StatusRoutes, listener: RequestListener): Promise<string> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    routes.close();
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
@@ -103,17 +115,10 @@ test('GET / and /status serve the page with a strict CSP and the snapshot embedd
 test('the page answers HEAD, refuses other methods and leaves other paths to the caller', async (t) => {
   const source = new TestStatusSource(demoFleet());
   const routes = createStatusRoutes(source);
-  const server = createServer((req, res) => {
+  const base = await mountForTest(t, routes, (req, res) => {
     if (routes.handle(req, res)) return;
     res.writeHead(418).end('mine');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    routes.close();
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   assert.deepEqual(routes.routes.map((r) => `${r.method} ${r.path}`), ['GET /', 'GET /status', 'GET /v1/status', 'GET /v1/status/events']);
 
   const head = await fetch(`${base}/v1/status`, { method: 'HEAD' });
@@ -134,18 +139,11 @@ test('the page answers HEAD, refuses other methods and leaves other paths to the
 test('each route works on its own, mounted by method and path as the DNS HTTP API does', async (t) => {
   const routes = createStatusRoutes(new TestStatusSource(demoFleet()));
   const table = new Map(routes.routes.map((route) => [`${route.method} ${route.path}`, route.handler]));
-  const server = createServer((req, res) => {
+  const base = await mountForTest(t, routes, (req, res) => {
     const handler = table.get(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`);
     if (handler) handler(req, res);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    routes.close();
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const json = (await (await fetch(`${base}/v1/status`)).json()) as StatusSnapshot;
   assert.equal(json.nodes.length, 13);
   const page = await fetch(`${base}/status`);

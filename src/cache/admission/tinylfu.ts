@@ -31,6 +31,11 @@ export class TinyLfuAdmission implements AdmissionPolicy {
     this.#sketch.record(key);
   }
 
+  /** Estimated recent lookups of `key` (what admission weighs; also ranks keys for warming peers). */
+  estimate(key: string): number {
+    return this.#sketch.estimate(key);
+  }
+
   shouldAdmit(candidate: AdmissionCandidate, victims: Iterable<AdmissionCandidate>, freeBytes: number): boolean {
     if (candidate.size <= freeBytes) return true;
     const needed = candidate.size - freeBytes;

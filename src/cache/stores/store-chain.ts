@@ -1,4 +1,5 @@
 import type { CacheStore, StoreEntry } from '../types.js';
+import { MemoryStore } from './memory-store.js';
 
 /**
  * The stores of one node, tried in order on lookup (fast and small first) and all
@@ -24,6 +25,11 @@ export class StoreChain {
     if (answer !== undefined && !(answer instanceof Promise)) return answer;
     if (this.stores.length === 1) return answer instanceof Promise ? answer.catch((err) => (this.onError(first.name, err), undefined)) : undefined;
     return this.getSlow(key, answer);
+  }
+
+  /** True when a memory store holds the key (slower stores are not asked: this is a cheap hint). */
+  holds(key: string): boolean {
+    return this.stores.some((store) => store instanceof MemoryStore && store.has(key));
   }
 
   private async getSlow(key: string, firstAnswer: Promise<StoreEntry | undefined> | undefined): Promise<StoreEntry | undefined> {
