@@ -186,6 +186,7 @@ export class CacheProxy {
         status: res.statusCode,
         cacheStatus: this.ownMember(this.sentStatus.get(res)),
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(req.headers[WARM_TOKEN_HEADER] === this.deps.warmToken ? { internal: 'warm-or-prefetch' } : {}),
         ...(res.writableFinished ? {} : { aborted: true }),
       });
     });
@@ -222,11 +223,11 @@ export class CacheProxy {
       const first = this.deps.stores.get(key);
       // Hit fast path: a synchronous store answer for a fresh object is served without a promise in sight.
       if (first !== undefined && !(first instanceof Promise) && first.kind === 'object' && this.serveFreshHit(req, res, first.object, host, path)) {
-        if (site.prefetchRules.length > 0) this.prefetchAfter(req, site, host, path, undefined);
+        if (site.prefetchRules.length > 0) this.prefetchAfter(req, res, site, host, path, undefined);
         return;
       }
       this.serveCacheable(req, res, site, host, path, key, first)
-        .then((link) => this.prefetchAfter(req, site, host, path, link))
+        .then((link) => this.prefetchAfter(req, res, site, host, path, link))
         .catch((err: unknown) => this.fail(req, res, err));
       return;
     }
@@ -237,9 +238,10 @@ export class CacheProxy {
    * Background prefetch of what the site's rules name after `path`, and of the `Link: rel=prefetch`
    * targets of a response just stored. The node's own warm-up and prefetch requests never chain.
    */
-  private prefetchAfter(req: IncomingMessage, site: Site, host: string, path: string, link: string | string[] | undefined): void {
+  private prefetchAfter(req: IncomingMessage, res: ServerResponse, site: Site, host: string, path: string, link: string | string[] | undefined): void {
     const prefetcher = this.deps.prefetcher;
-    if (!prefetcher || req.headers[WARM_TOKEN_HEADER] === this.deps.warmToken) return;
+    // After an error (a missing segment, an unreachable upstream) the next object is not worth guessing at.
+    if (!prefetcher || res.statusCode >= 400 || req.headers[WARM_TOKEN_HEADER] === this.deps.warmToken) return;
     const paths = rulePaths(site.prefetchRules, path);
     if (link !== undefined && site.config.prefetch.hints) paths.push(...linkPrefetchPaths(link, host, path));
     if (paths.length > 0) prefetcher.consider(host, paths);

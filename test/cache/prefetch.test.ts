@@ -67,7 +67,7 @@ test('a node near its upstream concurrency limit skips prefetch', async (t) => {
     setTimeout(() => {
       res.writeHead(200, { 'cache-control': 'max-age=60' });
       res.end(`segment ${req.url}`);
-    }, req.url === '/slow' ? 1500 : 0);
+    }, req.url === '/slow' ? 3000 : 0);
   });
   const node = await startNode(t, { limits: { upstreamConcurrency: 2 }, sites: [{ hosts: ['*'], origin: origin.url, prefetch: { rules: [SEGMENT_RULE] } }] });
   const base = node.addresses[0]!;
@@ -78,4 +78,15 @@ test('a node near its upstream concurrency limit skips prefetch', async (t) => {
   assert.equal(origin.count('/seg-2.ts'), 0, 'no prefetch while half the upstream slots are taken');
   assert.match(await node.registry.getSingleMetricAsString('meridian_cache_prefetches_total'), /outcome="skipped-busy"\} 1/);
   await slow;
+});
+
+test('an error answer prefetches nothing', async (t) => {
+  const origin = await startOrigin(t, (_req, res) => {
+    res.writeHead(404, { 'cache-control': 'max-age=60' });
+    res.end('gone');
+  });
+  const node = await startNode(t, { sites: [{ hosts: ['*'], origin: origin.url, prefetch: { rules: [SEGMENT_RULE] } }] });
+  assert.equal((await send(node.addresses[0]!, '/seg-7.ts', { headers: { host: 'tv.test' } })).status, 404);
+  await sleep(200);
+  assert.equal(origin.count('/seg-8.ts'), 0);
 });
