@@ -10,11 +10,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath, fromRoot } from '../../test/helpers/paths.js';
-import { freePort } from '../../test/helpers/ports.js';
+import { freePort, waitForPort } from '../../test/helpers/ports.js';
 
 const duration = process.env.BENCH_DURATION ?? '10s';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -31,21 +30,6 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Ch
   return child;
 }
 
-function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listened on ${port}`));
-        else setTimeout(poll, 50);
-      });
-    };
-    poll();
-  });
-}
 
 function get(port: number, path: string, agent?: Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -11,12 +11,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliPath, fromRoot } from '../../test/helpers/paths.js';
-import { freePort } from '../../test/helpers/ports.js';
+import { freePort, waitForPort } from '../../test/helpers/ports.js';
 
 type Results = Record<string, unknown>;
 interface Suite {
@@ -32,21 +31,6 @@ if (!suiteDir || !existsSync(join(suiteDir, 'test-engine', 'cli.mjs'))) {
 }
 const onlyTest = process.env.CACHE_TEST_ID ?? '';
 
-function waitForPort(port: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listened on ${port}`));
-        else setTimeout(poll, 50);
-      });
-    };
-    poll();
-  });
-}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {

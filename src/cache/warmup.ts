@@ -11,6 +11,8 @@ import { warmThrough, type WarmReport } from './warm.js';
 export const WARM_TOKEN_HEADER = 'meridian-warm-token';
 
 const MAX_HOT_KEYS = 10_000;
+/** Longest wait for one peer's answer, or for the registry's list of peers. */
+const PEER_TIMEOUT_MS = 5000;
 
 const hotKeysAnswer = z.object({
   keys: z.array(z.object({ host: z.string().min(1), path: z.string().startsWith('/'), bytes: z.number().nonnegative(), frequency: z.number().nonnegative() })).max(MAX_HOT_KEYS),
@@ -48,16 +50,35 @@ export interface WarmupResult {
   durationMs: number;
 }
 
+/** Registry members, or [] when the registry is down, slow or answers nonsense: warming then goes on with the configured peers. */
+async function registryPeers(options: WarmupOptions, deadline: number): Promise<readonly WarmupPeer[]> {
+  if (!options.peers) return [];
+  const listPeers = options.peers;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const remaining = Math.max(1, Math.min(PEER_TIMEOUT_MS, deadline - Date.now()));
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`node registry did not list peers within ${remaining} ms`)), remaining);
+    });
+    // Called inside the try: a peers() that throws synchronously is a failed listing too.
+    const listed: unknown = await Promise.race([Promise.resolve().then(listPeers), timedOut]);
+    if (!Array.isArray(listed)) throw new Error('node registry listed no array of peers');
+    return listed as readonly WarmupPeer[];
+  } catch (err) {
+    options.logger.warn({ err }, 'warm-up: cannot list region peers');
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Admin URLs of the peers to ask: configured ones, plus registry nodes of this region and tier. */
 async function peerUrls(options: WarmupOptions, deadline: number): Promise<string[]> {
   const { config } = options;
   const urls = new Set(config.warmup.peers.map((url) => url.replace(/\/$/, '')));
-  if (options.peers) {
-    const remaining = Math.max(1, deadline - Date.now());
-    const listed = await Promise.race([options.peers(), new Promise<readonly WarmupPeer[]>((resolve) => setTimeout(() => resolve([]), remaining).unref())]);
-    for (const peer of listed) {
-      if (peer.id !== config.id && peer.region === config.region && peer.tier === config.tier) urls.add(peer.adminUrl.replace(/\/$/, ''));
-    }
+  for (const peer of await registryPeers(options, deadline)) {
+    if (typeof peer?.adminUrl !== 'string') continue;
+    if (peer.id !== config.id && peer.region === config.region && peer.tier === config.tier) urls.add(peer.adminUrl.replace(/\/$/, ''));
   }
   return [...urls];
 }
@@ -67,7 +88,7 @@ async function askPeer(url: string, options: WarmupOptions, deadline: number): P
   const token = config.admin?.token;
   const response = await request(`${url}/hot-keys?limit=${config.warmup.keys}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: AbortSignal.timeout(Math.max(1, Math.min(5000, deadline - Date.now()))),
+    signal: AbortSignal.timeout(Math.max(1, Math.min(PEER_TIMEOUT_MS, deadline - Date.now()))),
   });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`peer ${url} answered ${response.statusCode}`);
@@ -84,10 +105,7 @@ export async function runWarmup(options: WarmupOptions): Promise<WarmupResult> {
   const started = Date.now();
   const { warmup } = options.config;
   const deadline = started + warmup.maxSeconds * 1000;
-  const urls = await peerUrls(options, deadline).catch((err: unknown) => {
-    options.logger.warn({ err }, 'warm-up: cannot list region peers');
-    return [] as string[];
-  });
+  const urls = await peerUrls(options, deadline);
   const merged = new Map<string, HotKey>();
   await Promise.all(
     urls.map(async (url) => {

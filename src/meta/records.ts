@@ -24,6 +24,8 @@ export function parseNodeStatus(raw: string): NodeStatus | undefined {
   if (typeof value.id !== 'string' || typeof value.region !== 'string' || (value.tier !== 'edge' && value.tier !== 'regional')) return undefined;
   if (!Array.isArray(value.addresses) || !isObject(value.location) || !isObject(value.capacity) || !isObject(value.load)) return undefined;
   if (typeof value.updatedAt !== 'number' || typeof value.expiresAt !== 'number') return undefined;
+  // A malformed admin URL only costs the node its warm-up role, not its place in the registry.
+  if (value.adminUrl !== undefined && typeof value.adminUrl !== 'string') delete value.adminUrl;
   return value as unknown as NodeStatus;
 }
 

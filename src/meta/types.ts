@@ -128,6 +128,8 @@ export interface NodeInfo {
   addresses: string[];
   location: { lat: number; lon: number };
   capacity: NodeCapacity;
+  /** The node's admin listener (`http://host:port`): region peers ask it for `GET /hot-keys` when they join. */
+  adminUrl?: string;
 }
 
 /** What a cache node reports every second. */

@@ -116,10 +116,20 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     assert.equal(nodes[1]!.load.requestsPerSecond, 12);
     assert.deepEqual(nodes[1]!.addresses, ['192.0.2.2']);
     assert.ok(nodes[0]!.expiresAt > nodes[0]!.updatedAt);
+    assert.equal(nodes[0]!.adminUrl, undefined, 'a node registered without an admin URL has none');
     await new Promise((resolve) => setTimeout(resolve, 1300));
     assert.deepEqual((await store.listNodes()).map((n) => n.id), ['edge-b']);
     await store.removeNode('edge-b');
     assert.deepEqual(await store.listNodes(), []);
+  });
+
+  test(`${name}: a node's admin URL round-trips through the registry`, async (t) => {
+    const store = await makeStore(t);
+    await store.heartbeat({ ...node('edge-a'), adminUrl: 'http://192.0.2.1:9090' }, idleLoad, 10_000);
+    await store.heartbeat({ ...node('edge-a'), adminUrl: 'http://192.0.2.1:9091' }, idleLoad, 10_000);
+    const [listed] = await store.listNodes();
+    assert.equal(listed!.adminUrl, 'http://192.0.2.1:9091', 'the newest heartbeat wins');
+    assert.deepEqual(listed!.addresses, node('edge-a').addresses, 'the rest of the record is unchanged');
   });
 
   test(`${name}: acks are recorded per node, the newest wins`, async (t) => {
