@@ -37,6 +37,7 @@ test('load meter: rates, hit ratio and connections over one interval', async () 
   const report = meter.sample();
   assert.equal(report.openConnections, 1);
   assert.equal(report.hitRatio, 0.7);
+  // Timers may fire a little before 100 ms by the meter's clock, so the rate can exceed 100 slightly.
   assert.ok(report.requestsPerSecond > 10 && report.requestsPerSecond < 120, String(report.requestsPerSecond));
   assert.ok(report.eventLoopUtilization >= 0 && report.eventLoopUtilization <= 1);
   assert.equal(meter.sample().hitRatio, 0, 'a new interval starts empty');
