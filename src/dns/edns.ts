@@ -76,10 +76,12 @@ export class OptWriter {
 
 /** The ECS address of the query in text form, for the dynamic resolver. */
 export function ecsAddressText(query: Buffer, q: ParsedQuery): string {
-  const size = q.ecsFamily === 1 ? 4 : 16;
-  const bytes = Buffer.alloc(size);
-  query.copy(bytes, 0, q.ecsAddressStart, q.ecsAddressStart + q.ecsAddressLength);
-  if (size === 4) return [...bytes].join('.');
+  const at = q.ecsAddressStart;
+  const length = q.ecsAddressLength;
+  // Every routed query with ECS comes through here: IPv4 is read in place, no copy.
+  if (q.ecsFamily === 1) return `${length > 0 ? query[at]! : 0}.${length > 1 ? query[at + 1]! : 0}.${length > 2 ? query[at + 2]! : 0}.${length > 3 ? query[at + 3]! : 0}`;
+  const bytes = Buffer.alloc(16);
+  query.copy(bytes, 0, at, at + length);
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(read16(bytes, i).toString(16));
   return compressIpv6(groups);

@@ -9,6 +9,7 @@ import type { Zone } from '../zone/index.js';
 import { BoundedMap } from './bounded-map.js';
 import { answerFromDynamic, answerFromZone, emptyAnswer } from './answer.js';
 import { CookieMaker } from './cookies.js';
+import { DynamicBodies } from './dynamic-bodies.js';
 import { OptWriter, ecsAddressText } from './edns.js';
 import { DnsMetrics, LATENCY_SAMPLE_EVERY, TRANSPORT_UDP } from './metrics.js';
 import { ParsedQuery, ParseStatus } from './query-parser.js';
@@ -46,6 +47,8 @@ const SPECIAL_QTYPES: Readonly<Record<number, number>> = {
 interface Located {
   name: string;
   zone: Zone | undefined;
+  /** Bodies of routed answers for this name; only on cached entries, so they go with the generation. */
+  dynamic: DynamicBodies | undefined;
 }
 
 /** RFC 7766 8 / RFC 1035 4.2.2: a TCP message is limited only by its 16-bit length prefix. */
@@ -137,11 +140,16 @@ export class Responder {
         return this.finish(query, template.body, transport, 0, clientAddress);
       }
     }
-    const { name, zone } = this.locate(query, generation !== undefined);
+    const located = this.locate(query, generation !== undefined);
+    const { name, zone } = located;
     if (zone !== undefined && dynamic !== undefined) {
       const decided = dynamic.resolve(this.context(query, name, zone, clientAddress));
       if (decided !== undefined) {
-        const body = encodeBody(query, q.qnameEnd + 4, name, answerFromDynamic(zone, decided));
+        let body = located.dynamic?.get(q.qtype, decided);
+        if (body === undefined) {
+          body = encodeBody(query, q.qnameEnd + 4, name, answerFromDynamic(zone, decided));
+          located.dynamic?.set(q.qtype, decided, body);
+        }
         return this.finish(query, body, transport, decided.ecsScopePrefix, clientAddress);
       }
       const template = this.cache.get(q.qtype, q.key);
@@ -162,14 +170,15 @@ export class Responder {
   /**
    * The canonical name and zone of the question. Routed names never get a template, so
    * with a dynamic resolver this is per-query work; it is cached per lowercase wire name
-   * while the zone source's generation stands still (the cache is cleared with the templates).
+   * while the zone source's generation stands still (the cache is cleared with the templates),
+   * together with the bodies of the routed answers given for that name.
    */
   private locate(query: Buffer, cacheable: boolean): Located {
     const q = this.q;
     const known = cacheable ? this.located.get(q.key) : undefined;
     if (known !== undefined) return known;
     const name = q.canonicalName(query);
-    const located = { name, zone: this.options.zones.findZone(name) };
+    const located: Located = { name, zone: this.options.zones.findZone(name), dynamic: cacheable ? new DynamicBodies() : undefined };
     if (cacheable) this.located.set(q.key, located);
     return located;
   }
