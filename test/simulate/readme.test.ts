@@ -1,11 +1,8 @@
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { POLICY_NAMES, SimulateErrorCode } from '../../src/simulate/index.js';
-import { fromRoot } from '../helpers/paths.js';
+import { assertListedInReadme } from '../helpers/readme.js';
 
 test('the README lists every error code and every policy', () => {
-  const readme = readFileSync(fromRoot('src', 'simulate', 'README.md'), 'utf8');
-  for (const code of Object.values(SimulateErrorCode)) assert.ok(readme.includes(`\`${code}\``), code);
-  for (const policy of POLICY_NAMES) assert.ok(readme.includes(`\`${policy}\``), policy);
+  assertListedInReadme('simulate', Object.values(SimulateErrorCode));
+  assertListedInReadme('simulate', POLICY_NAMES);
 });
