@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CacheError, CacheErrorCode } from './errors.js';
+import { formatConfigPath } from '../config/index.js';
 
 /**
  * The cache node's configuration: one schema, unknown keys rejected, defaults here and
@@ -182,8 +183,7 @@ export interface CacheFlags {
 function formatIssues(source: string, error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
-      return `${source}: ${path || '(root)'}: ${issue.message}`;
+      return `${source}: ${formatConfigPath(issue.path)}: ${issue.message}`;
     })
     .join('\n');
 }

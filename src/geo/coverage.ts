@@ -6,6 +6,7 @@ import { formatNetwork, hostBitsZero, MAPPED_PREFIX_BITS, maskAddress, parseAddr
 import { parseGeoCode } from './geo-codes.js';
 import { PrefixTrie } from './prefix-trie.js';
 import type { GeoCode, CoverageEntry, CoverageMap, CoverageMatch } from './types.js';
+import { formatConfigPath } from '../config/index.js';
 
 interface ParsedCidr {
   address: ParsedAddress;
@@ -127,10 +128,7 @@ export function createCoverageMap(entries: readonly CoverageEntry[], file?: stri
   return new TrieCoverageMap(result.data, file);
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-}
+const formatPath = (path: readonly PropertyKey[]): string => formatConfigPath(path, '(top level)');
 
 /**
  * Parse a coverage map from YAML (or JSON, which is YAML): a list of entries.

@@ -4,18 +4,13 @@
  */
 import { isMap, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { ZoneProblem } from '../zone/index.js';
+import { formatConfigPath } from '../config/index.js';
 
 export type ConfigPath = readonly (string | number)[];
 
 /** `www.dynamic.pools.eu.values[2].weight`; the apex ('' or '@') reads as `@`. */
 export function formatPath(path: ConfigPath): string {
-  let out = '';
-  path.forEach((part, i) => {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (i === 0) out += part === '' ? '@' : part;
-    else out += `.${part}`;
-  });
-  return out;
+  return formatConfigPath(path[0] === '' ? ['@', ...path.slice(1)] : path, '');
 }
 
 export class SourceMap {
