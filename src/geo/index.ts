@@ -20,4 +20,5 @@ export { openGeoLite2, defaultGeoLite2Dir, type GeoLite2Options, type GeoLite2Ed
 export { openGeoIp, type OpenGeoIpOptions } from './open-geoip.js';
 export { createGeoLocator } from './locator.js';
 export { greatCircleKm } from './great-circle.js';
+export { createAddressWords, parseAddressWords, type AddressWords } from './address-words.js';
 export { CONTINENT_CODES, COUNTRY_CODES, parseGeoCode, isGeoCode, matchesGeo } from './geo-codes.js';

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { createAddressWords, parseAddressWords } from './address-words.js';
 
 /**
  * An address as 32-bit words for bit-walking: one word for IPv4, four for IPv6.
@@ -16,95 +17,31 @@ export interface ParsedAddress {
 export const MAPPED_PREFIX_BITS = 96;
 
 /**
- * Dotted-quad to a 32-bit word, undefined unless exactly four decimal octets 0-255 without
- * leading zeros (what node:net isIPv4 accepts). Hand-rolled: it runs on every DNS query and
- * split/regex parsing was the largest cost of a lookup.
+ * Scratch buffer of the shared parser. Safe at module level: it is filled and read within
+ * one synchronous call and never escapes, so it holds no state between calls.
  */
-function parseV4(text: string, from: number, to: number): number | undefined {
-  let word = 0;
-  let octets = 0;
-  let i = from;
-  while (i < to) {
-    const start = i;
-    let value = 0;
-    while (i < to) {
-      const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      value = value * 10 + (c - 48);
-      i++;
-    }
-    const digits = i - start;
-    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && text.charCodeAt(start) === 48)) return undefined;
-    word = ((word << 8) | value) >>> 0;
-    octets++;
-    if (i === to) break;
-    if (text.charCodeAt(i) !== 46 || octets === 4) return undefined;
-    i++;
-    if (i === to) return undefined;
-  }
-  return octets === 4 ? word : undefined;
-}
+const scratch = createAddressWords();
 
-/** Hex groups of one side of `::`, appended to `out` as 16-bit values; false when malformed. */
-function parseV6Groups(text: string, from: number, to: number, out: number[], allowV4Tail: boolean): boolean {
-  if (from === to) return true;
-  let i = from;
-  while (i <= to) {
-    let end = text.indexOf(':', i);
-    if (end < 0 || end > to) end = to;
-    if (end === i) return false;
-    if (end === to && allowV4Tail && text.indexOf('.', i) >= 0 && text.indexOf('.', i) < to) {
-      const v4 = parseV4(text, i, to);
-      if (v4 === undefined) return false;
-      out.push(v4 >>> 16, v4 & 0xffff);
-      return true;
-    }
-    if (end - i > 4) return false;
-    let value = 0;
-    for (let j = i; j < end; j++) {
-      const c = text.charCodeAt(j);
-      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-      if (digit < 0) return false;
-      value = (value << 4) | digit;
-    }
-    out.push(value);
-    i = end + 1;
-    if (end === to) return true;
-    if (i === to) return false;
-  }
-  return true;
-}
-
-/** IPv6 text (with `::`, an embedded IPv4 tail, an ignored %zone) to four 32-bit words. */
-function parseV6(address: string): number[] | undefined {
-  const zone = address.indexOf('%');
-  const text = zone >= 0 ? address.slice(0, zone) : address;
-  const gap = text.indexOf('::');
-  if (gap >= 0 && text.indexOf('::', gap + 1) >= 0) return undefined;
-  const head: number[] = [];
-  const tail: number[] = [];
-  if (gap < 0) {
-    if (!parseV6Groups(text, 0, text.length, head, true) || head.length !== 8) return undefined;
-  } else {
-    if (!parseV6Groups(text, 0, gap, head, false) || !parseV6Groups(text, gap + 2, text.length, tail, true)) return undefined;
-    if (head.length + tail.length > 7) return undefined;
-    while (head.length + tail.length < 8) head.push(0);
-    head.push(...tail);
-  }
-  return [0, 2, 4, 6].map((i) => (((head[i] ?? 0) << 16) | (head[i + 1] ?? 0)) >>> 0);
-}
-
-/** Parse an IPv4 or IPv6 address; undefined when it is neither. */
+/**
+ * Parse an IPv4 or IPv6 address; undefined when it is neither. An IPv6 zone id
+ * (`fe80::1%eth0`) is ignored; leading-zero octets are rejected (as node:net isIP does).
+ */
 export function parseAddress(address: string): ParsedAddress | undefined {
   if (typeof address !== 'string' || address.length === 0) return undefined;
-  if (address.indexOf(':') < 0) {
-    const v4 = parseV4(address, 0, address.length);
-    return v4 === undefined ? undefined : { family: 4, words: [v4], mapped: false };
+  const colon = address.indexOf(':');
+  let end = address.length;
+  if (colon >= 0) {
+    // Only IPv6 text carries a zone id; what precedes it must still be IPv6.
+    const zone = address.indexOf('%');
+    if (zone >= 0) {
+      if (colon > zone) return undefined;
+      end = zone;
+    }
   }
-  const words = parseV6(address);
-  if (!words) return undefined;
-  if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) return { family: 4, words: [words[3] ?? 0], mapped: true };
-  return { family: 6, words, mapped: false };
+  if (!parseAddressWords(address, scratch, end)) return undefined;
+  const w = scratch.words;
+  if (scratch.family === 4) return { family: 4, words: [w[0]!], mapped: colon >= 0 };
+  return { family: 6, words: [w[0]!, w[1]!, w[2]!, w[3]!], mapped: false };
 }
 
 /** Bit i (0 = most significant) of an address. */
