@@ -1,9 +1,9 @@
 /**
- * DNS benchmark: `meridian dns` and gdnsd serve the same zone side by side, each pinned
- * to one core (taskset -c 1), dnsperf on another core (taskset -c 0). Reports queries
- * per server CPU-second (utime+stime from /proc/<pid>/stat), the ratio, latency at a fixed
- * rate (p50/p99 from dnsperf -v), and meridian's resident memory. Writes
- * bench/results/dns.json.
+ * DNS benchmark: `meridian dns` (batched native UDP, and again on node:dgram) and gdnsd
+ * serve the same zone side by side, each pinned to one core (taskset -c 1), dnsperf on
+ * another core (taskset -c 0). Reports queries per server CPU-second (utime+stime from
+ * /proc/<pid>/stat), the ratio, latency at a fixed rate (p50/p99 from dnsperf -v), and
+ * meridian's resident memory. Writes bench/results/dns.json.
  *
  *   npm run bench:dns            (BENCH_SECONDS=8 BENCH_ROUNDS=3 BENCH_RATE=2000 by default)
  */
@@ -102,15 +102,21 @@ async function main(): Promise<void> {
     const gdnsdPort = await freePort();
     writeFileSync(join(gdnsdDir, 'config'), `options => {\n  listen => [ 127.0.0.1:${gdnsdPort} ]\n  udp_threads => 1\n  tcp_threads => 1\n}\n`);
     const meridianPort = await freePort();
+    const meridianDgramPort = await freePort();
 
-    const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', join(root, 'zones'), '--listen', `127.0.0.1:${meridianPort}`, '--no-watch'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },
-    });
+    const startMeridian = (port: number, udpIo: string): ChildProcess =>
+      spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', join(root, 'zones'), '--listen', `127.0.0.1:${port}`, '--udp-io', udpIo, '--no-watch'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },
+      });
+    const meridian = startMeridian(meridianPort, 'batched');
     children.push(meridian);
+    const meridianDgram = startMeridian(meridianDgramPort, 'dgram');
+    children.push(meridianDgram);
     const gdnsd = spawnPinned(SERVER_CORE, 'gdnsd', ['-c', gdnsdDir, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(gdnsd);
     await waitUntilReady('meridian dns', meridian, () => answers(meridianPort));
+    await waitUntilReady('meridian dns --udp-io dgram', meridianDgram, () => answers(meridianDgramPort));
     await waitUntilReady('gdnsd', gdnsd, () => answers(gdnsdPort));
     const rssIdle = rssMiB(meridian.pid!);
 
@@ -123,29 +129,32 @@ async function main(): Promise<void> {
     const servers = [
       { name: 'meridian', pid: meridian.pid!, port: meridianPort, queryFile },
       { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, queryFile },
+      { name: 'meridian-dgram', pid: meridianDgram.pid!, port: meridianDgramPort, queryFile },
       { name: 'dgram', pid: echo.pid!, port: echoPort, queryFile },
     ];
     // A first unmeasured run warms each server up (JIT, template cache).
     const totals = await measureRounds(servers, { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2, core: CLIENT_CORE, edns: ['-e'] });
     const results: Record<string, ServerResult> = {};
-    for (const s of servers.slice(0, 2)) results[s.name] = { throughput: totals.get(s.name)!, latency: await latency(s.port, queryFile) };
+    for (const s of servers.slice(0, 3)) results[s.name] = { throughput: totals.get(s.name)!, latency: await latency(s.port, queryFile) };
     const floor = totals.get('dgram')!;
     const rss = rssMiB(meridian.pid!);
 
     const m = results.meridian!;
     const g = results.gdnsd!;
+    const d = results['meridian-dgram']!;
     const ratio = m.throughput.perCpuSecond / g.throughput.perCpuSecond;
     const row = (name: string, r: ServerResult): string =>
-      `| ${name.padEnd(8)} | ${Math.round(r.throughput.perCpuSecond).toString().padStart(10)} | ${Math.round(r.throughput.wallQps).toString().padStart(9)} | ${r.latency.p50Ms.toFixed(3).padStart(8)} | ${r.latency.p99Ms.toFixed(3).padStart(8)} |`;
+      `| ${name.padEnd(14)} | ${Math.round(r.throughput.perCpuSecond).toString().padStart(10)} | ${Math.round(r.throughput.wallQps).toString().padStart(9)} | ${r.latency.p50Ms.toFixed(3).padStart(8)} | ${r.latency.p99Ms.toFixed(3).padStart(8)} |`;
     const table = [
-      `| server   | q/CPU-s    | q/s wall  | p50 ms   | p99 ms   |`,
-      `|----------|------------|-----------|----------|----------|`,
+      `| server         | q/CPU-s    | q/s wall  | p50 ms   | p99 ms   |`,
+      `|----------------|------------|-----------|----------|----------|`,
       row('meridian', m),
       row('gdnsd', g),
-      `| dgram    | ${Math.round(floor.perCpuSecond).toString().padStart(10)} | ${Math.round(floor.wallQps).toString().padStart(9)} |        - |        - |  (bare Node echo, no DNS work: the floor)`,
+      row('meridian-dgram', d),
+      `| dgram echo     | ${Math.round(floor.perCpuSecond).toString().padStart(10)} | ${Math.round(floor.wallQps).toString().padStart(9)} |        - |        - |  (bare Node dgram, no DNS work: the per-datagram floor)`,
       '',
       `ratio meridian/gdnsd (q per server CPU-second): ${ratio.toFixed(3)}  (target >= 0.5)`,
-      `ratio meridian/bare Node dgram echo: ${(m.throughput.perCpuSecond / floor.perCpuSecond).toFixed(3)}  (what the Node UDP path leaves to gain)`,
+      `ratio meridian on node:dgram/gdnsd: ${(d.throughput.perCpuSecond / g.throughput.perCpuSecond).toFixed(3)}; batched/dgram: ${(m.throughput.perCpuSecond / d.throughput.perCpuSecond).toFixed(2)}x`,
       `latency at ${RATE} q/s fixed rate; meridian dns VmRSS with the example zones: ${rssIdle.toFixed(1)} MiB idle, ${rss.toFixed(1)} MiB after the load`,
     ].join('\n');
     process.stdout.write(`${table}\n`);
@@ -155,8 +164,10 @@ async function main(): Promise<void> {
       settings: { seconds: SECONDS, rounds: ROUNDS, latencyRate: RATE, latencySeconds: LATENCY_SECONDS, serverCore: SERVER_CORE, clientCore: CLIENT_CORE, edns: true, queries: QUERIES },
       meridian: { ...m, rssIdleMiB: Number(rssIdle.toFixed(1)), rssAfterLoadMiB: Number(rss.toFixed(1)) },
       gdnsd: g,
+      meridianDgram: d,
       nodeDgramEcho: { throughput: floor },
       ratio: Number(ratio.toFixed(3)),
+      ratioDgramToGdnsd: Number((d.throughput.perCpuSecond / g.throughput.perCpuSecond).toFixed(3)),
       ratioToNodeDgramEcho: Number((m.throughput.perCpuSecond / floor.perCpuSecond).toFixed(3)),
     };
     process.stdout.write(`wrote ${writeResult('dns.json', report)}\n`);

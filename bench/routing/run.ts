@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     writeFileSync(join(gdnsdDir, 'config'), gdnsdConfig(gdnsdPort, mmdb));
     const meridianPort = await freePort();
 
-    const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--no-watch'], {
+    const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--udp-io', 'batched', '--no-watch'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, MERIDIAN_LOG_LEVEL: 'warn' },

@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { HttpApi } from '../dns/index.js';
 import type { LoadBoard } from '../fleet/index.js';
 import type { LoadFeed, MetaStore } from '../meta/index.js';
 import type { Logger } from '../telemetry/index.js';
+// Only the mode names, not the room's door: every `meridian` command would pay for loading the DNS room.
+import { UDP_IO_MODES, type UdpIoMode } from '../dns/udp-io-modes.js';
 
 interface DnsCommandOptions {
   zones: string;
@@ -14,6 +16,7 @@ interface DnsCommandOptions {
   nsid?: string;
   cookieSecret?: string;
   watch: boolean;
+  udpIo: UdpIoMode;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -30,6 +33,7 @@ export function registerDnsCommand(program: Command): void {
     .option('--edns-payload <bytes>', 'EDNS UDP payload size to advertise (512-4096)', '1232')
     .option('--nsid <text>', 'server identifier returned to NSID queries (RFC 5001)')
     .option('--cookie-secret <hex>', 'shared secret for DNS cookies (RFC 7873) across an anycast set; default: random per process')
+    .addOption(new Option('--udp-io <mode>', 'UDP path: batched (native recvmmsg/sendmmsg), dgram (node:dgram) or auto (batched when its addon is built)').choices(UDP_IO_MODES).default('auto'))
     .option('--no-watch', 'do not reload zone files when they change (SIGHUP still reloads)')
     .action(async (options: DnsCommandOptions) => {
       await runDns(options);
@@ -116,6 +120,7 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
     {
       listen,
       ednsPayload,
+      udpIo: options.udpIo,
       ...(options.nsid === undefined ? {} : { nsid: options.nsid }),
       ...(options.cookieSecret === undefined ? {} : { cookieSecret: options.cookieSecret }),
     },

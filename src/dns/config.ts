@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DnsError, DnsErrorCode } from './errors.js';
+import { UDP_IO_MODES } from './udp-io-modes.js';
 import { DEFAULT_EDNS_PAYLOAD } from './wire.js';
 
 const listenSchema = z.strictObject({
@@ -22,6 +23,12 @@ export const dnsServerConfigSchema = z.strictObject({
    * it so a resolver's cookie stays valid across them; by default each process draws its own.
    */
   cookieSecret: z.string().regex(/^([0-9a-fA-F]{2}){16,64}$/, 'must be 32-128 hex digits').optional(),
+  /**
+   * How UDP datagrams reach the responder: `batched` (native recvmmsg/sendmmsg, one JavaScript
+   * call per batch), `dgram` (node:dgram, one call per datagram), or `auto` (batched when the addon
+   * built by `npm install` loads, dgram otherwise).
+   */
+  udpIo: z.enum(UDP_IO_MODES).default('auto'),
   /** Prepared responses kept in memory (FIFO-evicted). */
   templateCapacity: z.number().int().min(0).max(10_000_000).default(100_000),
   tcp: z

@@ -6,7 +6,7 @@
  */
 import { CLIENT_COOKIE_LENGTH, SERVER_COOKIE_LENGTH, type CookieMaker } from './cookies.js';
 import type { ParsedQuery } from './query-parser.js';
-import { EDNS_DO, EdnsOption, RRType, read16, write16 } from './wire.js';
+import { EDNS_DO, EdnsOption, RRType, write16 } from './wire.js';
 
 /** Bytes of the fixed OPT RR: root name, type, class, TTL, RDLENGTH. */
 const OPT_FIXED = 11;
@@ -82,8 +82,13 @@ export function ecsAddressText(query: Buffer, q: ParsedQuery): string {
   if (q.ecsFamily === 1) return `${length > 0 ? query[at]! : 0}.${length > 1 ? query[at + 1]! : 0}.${length > 2 ? query[at + 2]! : 0}.${length > 3 ? query[at + 3]! : 0}`;
   const bytes = Buffer.alloc(16);
   query.copy(bytes, 0, at, at + length);
+  return ipv6Text(bytes, 0);
+}
+
+/** The RFC 5952 text of the 16 address bytes at `offset` (the form node:dgram reports). */
+export function ipv6Text(bytes: Uint8Array, offset: number): string {
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(read16(bytes, i).toString(16));
+  for (let i = offset; i < offset + 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   return compressIpv6(groups);
 }
 

@@ -10,7 +10,7 @@ import { DnsMetrics } from './metrics.js';
 import { Responder } from './responder.js';
 import { TcpListener } from './tcp-listener.js';
 import type { DynamicResolver, ListenAddress, ZoneSource } from './types.js';
-import { UdpListener } from './udp-listener.js';
+import { udpTransportFactory, type UdpTransport } from './udp-transport.js';
 
 export interface DnsServerDependencies {
   zones: ZoneSource;
@@ -45,11 +45,12 @@ export function createDnsServer(configInput: DnsServerConfigInput, deps: DnsServ
     templateCapacity: config.templateCapacity,
     metrics,
   });
-  const listeners: Array<UdpListener | TcpListener> = [];
+  const udpTransports = udpTransportFactory(config.udpIo, responder, metrics, logger);
+  const listeners: Array<UdpTransport | TcpListener> = [];
 
   const bindPair = async (address: ListenAddress): Promise<ListenAddress> => {
     for (let attempt = 0; ; attempt++) {
-      const udp = new UdpListener(responder, metrics, logger);
+      const udp = udpTransports.create();
       const port = await udp.listen(address);
       const tcp = new TcpListener(responder, metrics, config.tcp, logger);
       try {
@@ -74,7 +75,7 @@ export function createDnsServer(configInput: DnsServerConfigInput, deps: DnsServ
         await Promise.all(listeners.splice(0).map((l) => l.close()));
         throw err;
       }
-      logger.info({ listen: bound }, 'dns server listening');
+      logger.info({ listen: bound, udpIo: udpTransports.mode }, 'dns server listening');
       return bound;
     },
     async close() {

@@ -1,5 +1,5 @@
 /**
- * DNS over UDP on one address. The message handler is as thin as Node allows:
+ * DNS over UDP on one address through node:dgram. The message handler is as thin as Node allows:
  * answer synchronously, send without a callback, and resolve the peer address
  * with a synchronous identity lookup (the default dns.lookup defers every send
  * to the next tick even for IP literals).
@@ -12,15 +12,20 @@ import type { DnsMetrics } from './metrics.js';
 import { TRANSPORT_UDP } from './metrics.js';
 import type { Responder } from './responder.js';
 import type { ListenAddress } from './types.js';
+import type { UdpTransport } from './udp-transport.js';
 
 /** Socket buffers big enough to ride out bursts; the kernel caps them at rmem_max/wmem_max. */
-const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export function udpListenError(address: ListenAddress, err: Error): DnsError {
+  return new DnsError(DnsErrorCode.LISTEN, `cannot listen on udp ${formatListenAddress(address)}: ${err.message}`, { cause: err, hint: 'pick a free port, or run with the right to bind it' });
+}
 
 const identityLookup = (address: string, family: unknown, callback: (err: null, address: string, family: number) => void): void => {
   callback(null, address, family === 6 || address.includes(':') ? 6 : 4);
 };
 
-export class UdpListener {
+export class UdpListener implements UdpTransport {
   private socket: Socket | undefined;
 
   constructor(
@@ -38,9 +43,7 @@ export class UdpListener {
       lookup: identityLookup as unknown as SocketOptions['lookup'],
     });
     await new Promise<void>((resolve, reject) => {
-      socket.once('error', (err) =>
-        reject(new DnsError(DnsErrorCode.LISTEN, `cannot listen on udp ${formatListenAddress(address)}: ${err.message}`, { cause: err, hint: 'pick a free port, or run with the right to bind it' })),
-      );
+      socket.once('error', (err) => reject(udpListenError(address, err)));
       socket.bind(address.port, address.host, () => resolve());
     });
     socket.removeAllListeners('error');

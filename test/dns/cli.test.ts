@@ -40,6 +40,7 @@ describe('meridian dns', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     await waitForAnswer(port, child, () => output);
+    assert.match(output, /"udpIo":"batched"/, 'the native batched UDP path loaded (built by npm install)');
 
     const at = ['@127.0.0.1', '-p', String(port)];
     const short = await dig([...at, 'www.cdn.example.com', 'A', '+short', '+norec']);
@@ -104,5 +105,8 @@ describe('meridian dns', () => {
     const noZones = await run(['--zones', fromRoot('no-such-folder'), '--listen', '127.0.0.1:0']);
     assert.notEqual(noZones.code, 0);
     assert.match(noZones.stderr, /MERIDIAN_E_DNS_ZONES/);
+    const badMode = await run(['--zones', fromRoot('zones'), '--udp-io', 'fast']);
+    assert.notEqual(badMode.code, 0);
+    assert.match(badMode.stderr, /--udp-io.*Allowed choices are auto, batched, dgram/);
   });
 });

@@ -290,6 +290,12 @@ export async function tcpQuery(port: number, spec: QuerySpec, host?: string): Pr
   }
 }
 
+/**
+ * Both UDP paths run the UDP suites. startTestServer asks for `batched` unless told
+ * otherwise, so a missing native addon fails the tests instead of passing on dgram.
+ */
+export const UDP_IO_UNDER_TEST = ['batched', 'dgram'] as const;
+
 export interface TestServer {
   port: number;
   server: DnsServer;
@@ -309,7 +315,7 @@ export async function startTestServer(t: TestContext | undefined, options: { dyn
   const registry = createMetricsRegistry();
   const port = await freePort();
   const server = createDnsServer(
-    { listen: [{ host: '127.0.0.1', port }], ...options.config },
+    { listen: [{ host: '127.0.0.1', port }], udpIo: 'batched', ...options.config },
     { zones: store, registry, logger: createSilentLogger(), ...(options.dynamic ? { dynamic: options.dynamic } : {}) },
   );
   await server.start();

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TYPE, TcpClient, addresses, buildQuery, decode, encodeQName, optRecord, startTestServer, tcpQuery, u16, udpExchange, udpQuery, type TestServer } from './helpers.js';
+import { TYPE, TcpClient, addresses, buildQuery, decode, encodeQName, optRecord, startTestServer, tcpQuery, u16, udpExchange, udpQuery, type TestServer, UDP_IO_UNDER_TEST } from './helpers.js';
 
 function header(id: number, flags: number, qd: number, an: number, ns: number, ar: number): Buffer {
   return Buffer.concat([u16(id), u16(flags), u16(qd), u16(an), u16(ns), u16(ar)]);
@@ -53,115 +53,117 @@ for (let seed = 1; seed <= 6; seed++) {
   cases.push({ what: `garbage #${seed}`, packet: Buffer.concat([header(100 + seed, 0, 1, 0, 0, 0), garbage(seed, 40 + seed * 30)]), expect: -1 });
 }
 
-describe('malformed input', () => {
-  let s: TestServer;
-  before(async () => {
-    s = await startTestServer(undefined, { config: { tcp: { idleTimeoutMs: 3000, messageTimeoutMs: 600, maxConnections: 50 } } });
-  });
-  after(() => s.close());
+for (const udpIo of UDP_IO_UNDER_TEST) {
+  describe(`malformed input (udp: ${udpIo})`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(undefined, { config: { udpIo, tcp: { idleTimeoutMs: 3000, messageTimeoutMs: 600, maxConnections: 50 } } });
+    });
+    after(() => s.close());
 
-  const assertStillAnswers = async (what: string): Promise<void> => {
-    const udp = await udpQuery(s.port, { name: 'www.t.example' });
-    assert.deepEqual(addresses(udp.answers), ['192.0.2.10'], `udp after ${what}`);
-    const tcp = await tcpQuery(s.port, { name: 'www.t.example' });
-    assert.deepEqual(addresses(tcp.answers), ['192.0.2.10'], `tcp after ${what}`);
-  };
+    const assertStillAnswers = async (what: string): Promise<void> => {
+      const udp = await udpQuery(s.port, { name: 'www.t.example' });
+      assert.deepEqual(addresses(udp.answers), ['192.0.2.10'], `udp after ${what}`);
+      const tcp = await tcpQuery(s.port, { name: 'www.t.example' });
+      assert.deepEqual(addresses(tcp.answers), ['192.0.2.10'], `tcp after ${what}`);
+    };
 
-  for (const c of cases) {
-    it(`UDP: ${c.what}`, async () => {
-      const reply = await udpExchange(s.port, c.packet, { timeoutMs: c.expect === 'drop' ? 400 : 3000 });
-      if (c.expect === 'drop') assert.equal(reply, undefined);
-      else if (c.expect === -1) {
-        if (reply !== undefined) assert.ok([1, 3, 5, 0].includes(decode(reply).rcode & 0xf), 'a reply to garbage is an error or an answer, well formed');
-      } else {
-        assert.ok(reply, 'a reply');
-        const r = decode(reply);
-        assert.equal(r.qr, true);
-        assert.equal(r.rcode, c.expect);
-        assert.equal(r.id, c.packet.readUInt16BE(0));
-        assert.equal(r.answers.length, 0);
+    for (const c of cases) {
+      it(`UDP: ${c.what}`, async () => {
+        const reply = await udpExchange(s.port, c.packet, { timeoutMs: c.expect === 'drop' ? 400 : 3000 });
+        if (c.expect === 'drop') assert.equal(reply, undefined);
+        else if (c.expect === -1) {
+          if (reply !== undefined) assert.ok([1, 3, 5, 0].includes(decode(reply).rcode & 0xf), 'a reply to garbage is an error or an answer, well formed');
+        } else {
+          assert.ok(reply, 'a reply');
+          const r = decode(reply);
+          assert.equal(r.qr, true);
+          assert.equal(r.rcode, c.expect);
+          assert.equal(r.id, c.packet.readUInt16BE(0));
+          assert.equal(r.answers.length, 0);
+        }
+        await assertStillAnswers(c.what);
+      });
+
+      if (c.packet.length >= 12) {
+        it(`TCP: ${c.what}, then a good query on the same connection`, async (t) => {
+          const client = await TcpClient.connect(s.port);
+          t.after(() => client.close());
+          client.send(c.packet);
+          client.send(buildQuery({ name: 'www.t.example', id: 0xaaaa }));
+          const replies = (await client.receive(c.expect === 'drop' ? 1 : 2)).map(decode);
+          const last = replies.at(-1)!;
+          assert.equal(last.id, 0xaaaa);
+          assert.deepEqual(addresses(last.answers), ['192.0.2.10']);
+          if (typeof c.expect === 'number' && c.expect >= 0) assert.equal(replies[0]!.rcode, c.expect);
+        });
       }
-      await assertStillAnswers(c.what);
+    }
+
+    it('UDP: NOTIMP keeps the opcode and the question', async () => {
+      const r = decode((await udpExchange(s.port, buildQuery({ name: 'www.t.example', opcode: 2 })))!);
+      assert.equal(r.rcode, 4);
+      assert.equal(r.opcode, 2);
+      assert.equal(r.qdcount, 1);
     });
 
-    if (c.packet.length >= 12) {
-      it(`TCP: ${c.what}, then a good query on the same connection`, async (t) => {
-        const client = await TcpClient.connect(s.port);
-        t.after(() => client.close());
-        client.send(c.packet);
-        client.send(buildQuery({ name: 'www.t.example', id: 0xaaaa }));
-        const replies = (await client.receive(c.expect === 'drop' ? 1 : 2)).map(decode);
-        const last = replies.at(-1)!;
-        assert.equal(last.id, 0xaaaa);
-        assert.deepEqual(addresses(last.answers), ['192.0.2.10']);
-        if (typeof c.expect === 'number' && c.expect >= 0) assert.equal(replies[0]!.rcode, c.expect);
-      });
-    }
-  }
+    it('TCP: a frame too short to be a message closes the connection', async (t) => {
+      const client = await TcpClient.connect(s.port);
+      t.after(() => client.close());
+      client.write(Buffer.from([0, 3, 1, 2, 3]));
+      assert.equal(await client.waitClosed(3000), true);
+      await assertStillAnswers('a short frame');
+    });
 
-  it('UDP: NOTIMP keeps the opcode and the question', async () => {
-    const r = decode((await udpExchange(s.port, buildQuery({ name: 'www.t.example', opcode: 2 })))!);
-    assert.equal(r.rcode, 4);
-    assert.equal(r.opcode, 2);
-    assert.equal(r.qdcount, 1);
-  });
+    it('TCP: text instead of DNS (an HTTP request) is dropped', async (t) => {
+      const client = await TcpClient.connect(s.port);
+      t.after(() => client.close());
+      client.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      assert.equal(await client.waitClosed(5000), true);
+      await assertStillAnswers('HTTP over DNS TCP');
+    });
 
-  it('TCP: a frame too short to be a message closes the connection', async (t) => {
-    const client = await TcpClient.connect(s.port);
-    t.after(() => client.close());
-    client.write(Buffer.from([0, 3, 1, 2, 3]));
-    assert.equal(await client.waitClosed(3000), true);
-    await assertStillAnswers('a short frame');
-  });
+    it('TCP: a length prefix promising more than is sent times out', async (t) => {
+      const client = await TcpClient.connect(s.port);
+      t.after(() => client.close());
+      const q = buildQuery({ name: 'www.t.example' });
+      client.write(Buffer.concat([u16(q.length + 100), q]));
+      assert.equal(await client.waitClosed(5000), true);
+      await assertStillAnswers('a lying length prefix');
+    });
 
-  it('TCP: text instead of DNS (an HTTP request) is dropped', async (t) => {
-    const client = await TcpClient.connect(s.port);
-    t.after(() => client.close());
-    client.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-    assert.equal(await client.waitClosed(5000), true);
-    await assertStillAnswers('HTTP over DNS TCP');
-  });
+    it('TCP: a length prefix promising less splits the message into a FORMERR and garbage', async (t) => {
+      const client = await TcpClient.connect(s.port);
+      t.after(() => client.close());
+      const q = buildQuery({ name: 'www.t.example', id: 77 });
+      client.write(Buffer.concat([u16(q.length - 6), q]));
+      const [first] = await client.receive(1);
+      assert.equal(decode(first!).rcode, 1);
+      await assertStillAnswers('a short length prefix');
+    });
 
-  it('TCP: a length prefix promising more than is sent times out', async (t) => {
-    const client = await TcpClient.connect(s.port);
-    t.after(() => client.close());
-    const q = buildQuery({ name: 'www.t.example' });
-    client.write(Buffer.concat([u16(q.length + 100), q]));
-    assert.equal(await client.waitClosed(5000), true);
-    await assertStillAnswers('a lying length prefix');
-  });
+    it('TCP: slowloris (one byte at a time, slower than the message deadline) is cut off', async (t) => {
+      const client = await TcpClient.connect(s.port);
+      t.after(() => client.close());
+      const q = buildQuery({ name: 'www.t.example' });
+      const framed = Buffer.concat([u16(q.length), q]);
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < framed.length && !client.closed) client.write(framed.subarray(sent, ++sent));
+      }, 100);
+      t.after(() => clearInterval(timer));
+      assert.equal(await client.waitClosed(5000), true);
+      assert.ok(sent < framed.length, 'closed before the message completed');
+      await assertStillAnswers('slowloris');
+    });
 
-  it('TCP: a length prefix promising less splits the message into a FORMERR and garbage', async (t) => {
-    const client = await TcpClient.connect(s.port);
-    t.after(() => client.close());
-    const q = buildQuery({ name: 'www.t.example', id: 77 });
-    client.write(Buffer.concat([u16(q.length - 6), q]));
-    const [first] = await client.receive(1);
-    assert.equal(decode(first!).rcode, 1);
-    await assertStillAnswers('a short length prefix');
+    it('counts what it dropped', async () => {
+      const text = await s.metrics();
+      for (const reason of ['short_header', 'response_bit', 'tcp_bad_frame', 'tcp_timeout']) {
+        assert.match(text, new RegExp(`meridian_dns_dropped_total\\{reason="${reason}"\\} [1-9]`), reason);
+      }
+      assert.match(text, /meridian_dns_queries_total\{transport="udp",rcode="FORMERR"\} [1-9]/);
+      assert.match(text, /meridian_dns_queries_total\{transport="tcp",rcode="NOTIMP"\} [1-9]/);
+    });
   });
-
-  it('TCP: slowloris (one byte at a time, slower than the message deadline) is cut off', async (t) => {
-    const client = await TcpClient.connect(s.port);
-    t.after(() => client.close());
-    const q = buildQuery({ name: 'www.t.example' });
-    const framed = Buffer.concat([u16(q.length), q]);
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (sent < framed.length && !client.closed) client.write(framed.subarray(sent, ++sent));
-    }, 100);
-    t.after(() => clearInterval(timer));
-    assert.equal(await client.waitClosed(5000), true);
-    assert.ok(sent < framed.length, 'closed before the message completed');
-    await assertStillAnswers('slowloris');
-  });
-
-  it('counts what it dropped', async () => {
-    const text = await s.metrics();
-    for (const reason of ['short_header', 'response_bit', 'tcp_bad_frame', 'tcp_timeout']) {
-      assert.match(text, new RegExp(`meridian_dns_dropped_total\\{reason="${reason}"\\} [1-9]`), reason);
-    }
-    assert.match(text, /meridian_dns_queries_total\{transport="udp",rcode="FORMERR"\} [1-9]/);
-    assert.match(text, /meridian_dns_queries_total\{transport="tcp",rcode="NOTIMP"\} [1-9]/);
-  });
-});
+}
