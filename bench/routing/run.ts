@@ -3,14 +3,17 @@
  *  1. decision latency in process: RoutingEngine.resolve() for ECS clients from every test
  *     region (p50/p99/max over many decisions);
  *  2. routed answers per server CPU-second: dnsperf with an ECS option asking a routed name
- *     of `meridian dns` and, in the same run, gdnsd's geoip plugin serving the same mapping
- *     from the same committed test GeoIP DB (geo-data/test-city.mmdb); each server pinned to
- *     one core, dnsperf on another (as bench/dns);
+ *     of `meridian dns` and, in the same run, gdnsd's geoip plugin and PowerDNS's LUA records
+ *     (./powerdns.ts) serving the same mapping from the same committed test GeoIP DB
+ *     (geo-data/test-city.mmdb); each server pinned to one core, dnsperf on another (as bench/dns);
  *  3. failover: a real HTTP node's health endpoint stops answering; how long until
  *     `meridian dns` stops handing it out (with the default probe settings).
  * Writes bench/results/routing.json.
  *
  *   npm run bench:routing      (BENCH_SECONDS=10 BENCH_ROUNDS=2 by default)
+ *
+ * Needs the Debian packages gdnsd, dnsperf, and pdns-server, pdns-backend-bind, pdns-backend-geoip
+ * (benchmark only: .ci/run installs what the tests need, not these).
  */
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -24,6 +27,7 @@ import { cliPath, repoRoot } from '../../test/helpers/paths.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { stopProcess } from '../../test/helpers/processes.js';
 import { measureRounds } from '../support/dnsperf.js';
+import { writePowerdnsConfig } from './powerdns.js';
 import { requireTool, spawnPinned, waitUntilReady } from '../support/process.js';
 import { runContext, writeResult } from '../support/results.js';
 import { percentile } from '../support/stats.js';
@@ -36,6 +40,8 @@ const CLIENT_CORE = process.env.BENCH_CLIENT_CORE ?? '0';
 /** The ECS client dnsperf sends: a /24 in the test DB's Frankfurt range (pool eu, two weighted nodes). */
 const ECS_NET = [81, 3, 4];
 const ECS_OPTION = `8:00011800${ECS_NET.map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+/** The addresses of pool eu, the answer ECS_NET must get. */
+const EU_POOL = ['127.0.1.1', '127.0.1.2'];
 
 /** The routing records the benchmark serves: the example's mapping, health-checked against local nodes. */
 function routingYaml(healthPort: number): string {
@@ -209,6 +215,7 @@ async function decisionLatency(root: string): Promise<{ decisions: number; p50Us
 
 async function main(): Promise<void> {
   requireTool('gdnsd', 'gdnsd');
+  requireTool('pdns_server', 'pdns-server pdns-backend-bind pdns-backend-geoip');
   requireTool('dnsperf', 'dnsperf');
   requireTool('taskset', 'util-linux');
   const root = repoRoot();
@@ -238,6 +245,8 @@ async function main(): Promise<void> {
     writeFileSync(join(gdnsdDir, 'zones', 'cdn.example.com'), `${zoneText}\nedge 60 DYNA geoip!edge\n`);
     const gdnsdPort = await freePort();
     writeFileSync(join(gdnsdDir, 'config'), gdnsdConfig(gdnsdPort, mmdb));
+    const powerdnsPort = await freePort();
+    const powerdnsArgs = writePowerdnsConfig(join(work, 'powerdns'), { port: powerdnsPort, mmdb, zoneText });
     const meridianPort = await freePort();
 
     const meridian = spawnPinned(SERVER_CORE, process.execPath, [cliPath(), 'dns', '--zones', zonesDir, '--listen', `127.0.0.1:${meridianPort}`, '--geoip', mmdb, '--udp-io', 'batched', '--no-watch'], {
@@ -250,21 +259,38 @@ async function main(): Promise<void> {
     let gdnsdLog = '';
     gdnsd.stderr!.on('data', (d: Buffer) => (gdnsdLog += d.toString()));
     children.push(gdnsd);
+    const powerdns = spawnPinned(SERVER_CORE, 'pdns_server', powerdnsArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let powerdnsLog = '';
+    powerdns.stderr!.on('data', (d: Buffer) => (powerdnsLog += d.toString()));
+    children.push(powerdns);
     await waitUntilReady('meridian dns', meridian, () => answersRouted(meridianPort));
     await waitUntilReady('gdnsd geoip', gdnsd, () => answersRouted(gdnsdPort)).catch((err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n${gdnsdLog.slice(-2000)}`);
     });
-    const sample = { meridian: await ask(meridianPort, 'edge.cdn.example.com', ECS_NET), gdnsd: await ask(gdnsdPort, 'edge.cdn.example.com', ECS_NET) };
-    process.stderr.write(`ECS ${ECS_NET.join('.')}.0/24 → meridian ${sample.meridian?.join(',')}, gdnsd ${sample.gdnsd?.join(',')}\n`);
+    await waitUntilReady('powerdns lua', powerdns, () => answersRouted(powerdnsPort)).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${powerdnsLog.slice(-2000)}`);
+    });
+    const sample = {
+      meridian: await ask(meridianPort, 'edge.cdn.example.com', ECS_NET),
+      gdnsd: await ask(gdnsdPort, 'edge.cdn.example.com', ECS_NET),
+      powerdns: await ask(powerdnsPort, 'edge.cdn.example.com', ECS_NET),
+    };
+    process.stderr.write(`ECS ${ECS_NET.join('.')}.0/24 → meridian ${sample.meridian?.join(',')}, gdnsd ${sample.gdnsd?.join(',')}, powerdns ${sample.powerdns?.join(',')}\n`);
+    // A LUA record that fell through to its catch-all (no location, no ECS) would still answer: check it routed.
+    if (!sample.powerdns?.every((a) => EU_POOL.includes(a))) {
+      throw new Error(`powerdns answered ECS ${ECS_NET.join('.')}.0/24 with ${sample.powerdns?.join(',')}, not pool eu (${EU_POOL.join(',')})\n${powerdnsLog.slice(-2000)}`);
+    }
 
     const servers = [
       { name: 'meridian', pid: meridian.pid!, port: meridianPort, queryFile },
       { name: 'gdnsd', pid: gdnsd.pid!, port: gdnsdPort, queryFile },
+      { name: 'powerdns-lua', pid: powerdns.pid!, port: powerdnsPort, queryFile },
       { name: 'meridian-static', pid: meridian.pid!, port: meridianPort, queryFile: staticFile },
     ];
     const totals = await measureRounds(servers, { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2, core: CLIENT_CORE, edns: ['-E', ECS_OPTION] });
     const m = totals.get('meridian')!;
     const g = totals.get('gdnsd')!;
+    const p = totals.get('powerdns-lua')!;
     const st = totals.get('meridian-static')!;
     const ratio = m.perCpuSecond / g.perCpuSecond;
 
@@ -288,9 +314,11 @@ async function main(): Promise<void> {
       `|-----------------|----------------|`,
       `| meridian dns    | ${Math.round(m.perCpuSecond).toString().padStart(14)} |`,
       `| gdnsd geoip     | ${Math.round(g.perCpuSecond).toString().padStart(14)} |`,
+      `| powerdns lua    | ${Math.round(p.perCpuSecond).toString().padStart(14)} |`,
       `| meridian static | ${Math.round(st.perCpuSecond).toString().padStart(14)} |  (www, same ECS: the server without routing)`,
       '',
       `ratio meridian/gdnsd geoip (routed q per server CPU-second): ${ratio.toFixed(3)}  (target >= 0.5)`,
+      `ratio meridian/powerdns-lua (routed q per server CPU-second): ${(m.perCpuSecond / p.perCpuSecond).toFixed(3)}`,
       `routed/static on the same meridian server: ${(m.perCpuSecond / st.perCpuSecond).toFixed(3)}`,
       `decision latency (in process, ${decision.decisions} decisions): p50 ${decision.p50Us.toFixed(1)} µs, p99 ${decision.p99Us.toFixed(1)} µs (target p99 < 1000 µs)`,
       `failover: ${victim} stopped answering health checks; gone from answers after ${(failoverMs / 1000).toFixed(2)} s (now ${after?.join(',')}); clients also wait out at most one TTL (60 s, 10 s while changing)`,
@@ -302,8 +330,10 @@ async function main(): Promise<void> {
       decisionLatencyUs: { p50: decision.p50Us, p99: decision.p99Us, max: decision.maxUs },
       meridian: m,
       gdnsdGeoip: g,
+      powerdnsLua: p,
       meridianStatic: st,
       ratio: Number(ratio.toFixed(3)),
+      ratioToPowerdnsLua: Number((m.perCpuSecond / p.perCpuSecond).toFixed(3)),
       routedToStatic: Number((m.perCpuSecond / st.perCpuSecond).toFixed(3)),
       failover: { node: victim, seconds: Number((failoverMs / 1000).toFixed(2)), probe: 'defaults: interval 1 s, timeout 0.75 s, down after 3 failures' },
     };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CacheError, CacheErrorCode } from './errors.js';
-import { formatConfigPath } from '../config/index.js';
+import { formatConfigIssues } from '../config/index.js';
 
 /**
  * The cache node's configuration: one schema, unknown keys rejected, defaults here and
@@ -181,10 +181,8 @@ export interface CacheFlags {
 }
 
 function formatIssues(source: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      return `${source}: ${formatConfigPath(issue.path)}: ${issue.message}`;
-    })
+  return formatConfigIssues(error.issues)
+    .map((line) => `${source}: ${line}`)
     .join('\n');
 }
 

@@ -9,3 +9,8 @@ export function formatConfigPath(path: readonly PropertyKey[], empty = '(root)')
   if (path.length === 0) return empty;
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
 }
+
+/** One `path: message` line per schema issue (zod's `error.issues`), paths as formatConfigPath writes them. */
+export function formatConfigIssues(issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>, empty = '(root)'): string[] {
+  return issues.map((issue) => `${formatConfigPath(issue.path, empty)}: ${issue.message}`);
+}

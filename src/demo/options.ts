@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatConfigIssues } from '../config/index.js';
 import { DemoError, DemoErrorCode } from './errors.js';
 import type { DemoOptions } from './types.js';
 
@@ -25,7 +26,7 @@ export type DemoOptionsInput = z.input<typeof demoOptionsSchema>;
 export function parseDemoOptions(input: unknown): Readonly<DemoOptions> {
   const result = demoOptionsSchema.safeParse(input ?? {});
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`);
+    const lines = formatConfigIssues(result.error.issues, '(options)');
     throw new DemoError(DemoErrorCode.CONFIG, lines.join('; '), { hint: 'meridian demo --help lists the flags' });
   }
   if (result.data.edgePort === result.data.adminPort) {

@@ -3,6 +3,7 @@
  * error names its path. The result is frozen.
  */
 import { z } from 'zod';
+import { formatConfigIssues } from '../config/index.js';
 import { DnsError, DnsErrorCode } from './errors.js';
 import { UDP_IO_MODES } from './udp-io-modes.js';
 import { DEFAULT_EDNS_PAYLOAD } from './wire.js';
@@ -51,7 +52,7 @@ export type TcpConfig = DnsServerConfig['tcp'];
 export function parseDnsServerConfig(input: unknown): DnsServerConfig {
   const result = dnsServerConfigSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const problems = formatConfigIssues(result.error.issues).join('; ');
     throw new DnsError(DnsErrorCode.CONFIG, `invalid DNS server options: ${problems}`, { cause: result.error });
   }
   return Object.freeze(result.data);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatConfigIssues } from '../config/index.js';
 import { MetaError } from './errors.js';
 
 const hostPort = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
@@ -61,7 +62,7 @@ export type RedisConnectionConfig = NonNullable<MetaConfig['redis']>;
 export function parseMetaConfig(input: unknown, where = 'meta'): MetaConfig {
   const result = metaConfigSchema.safeParse(input ?? {});
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+    const lines = formatConfigIssues(result.error.issues.map((issue) => ({ path: [where, ...issue.path], message: issue.message })));
     throw new MetaError('MERIDIAN_E_META_CONFIG', lines.join('; '), { hint: 'see src/meta/README.md, "Config"' });
   }
   if (result.data.backend === 'redis' && !result.data.redis) {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { describeError } from '../errors/index.js';
 import { SimulateError, SimulateErrorCode } from './errors.js';
 import type { Fleet, FleetNode } from './types.js';
-import { formatConfigPath } from '../config/index.js';
+import { formatConfigIssues } from '../config/index.js';
 
 const UNITS: Record<string, number> = { '': 1, B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
 
@@ -60,7 +60,7 @@ export function parseFleet(text: string, file: string, catalogueBytes: number): 
   }
   const parsed = fleetSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${file}: ${formatConfigPath(issue.path, '(top)')}: ${issue.message}`);
+    const lines = formatConfigIssues(parsed.error.issues, '(top)').map((line) => `${file}: ${line}`);
     throw new SimulateError(SimulateErrorCode.fleetInvalid, `the fleet file has errors:\n${lines.join('\n')}`, { hint: 'see src/simulate/README.md, "Fleet file"' });
   }
   const nodes: FleetNode[] = parsed.data.nodes.map((n) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatConfigIssues } from '../config/index.js';
 import { StatusError, StatusErrorCode } from './errors.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -24,7 +25,7 @@ export const serveSchema = z.strictObject({
 export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): Readonly<z.infer<S>> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : what}: ${issue.message}`);
+    const problems = formatConfigIssues(result.error.issues, what);
     throw new StatusError(StatusErrorCode.OptionsInvalid, `invalid ${what} options: ${problems.join('; ')}`, {
       hint: 'see src/status/README.md for the accepted options and ranges',
     });
