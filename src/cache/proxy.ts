@@ -149,7 +149,8 @@ export class CacheProxy {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
-    if (this.accessLog.isLevelEnabled('info')) this.logWhenDone(req, res, this.traceOf(req));
+    // Health probes come every second from every DNS server; a line each would drown the real traffic.
+    if (req.url !== HEALTH_PATH && this.accessLog.isLevelEnabled('info')) this.logWhenDone(req, res, this.traceOf(req));
     try {
       this.route(req, res);
     } catch (err) {

@@ -25,7 +25,7 @@ async function accessLines(lines: Record<string, unknown>[], count: number): Pro
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 
-test('the W3C trace continues edge → regional → origin, a new parent span per hop, one access line per request', async (t) => {
+test('the W3C trace continues edge → regional → origin, a new parent span per hop, one access line per request (none per health probe)', async (t) => {
   const origin = await startOrigin(t, (_req, res) => {
     res.writeHead(200, { 'cache-control': 'max-age=60' });
     res.end('traced');
@@ -36,6 +36,7 @@ test('the W3C trace continues edge → regional → origin, a new parent span pe
   const regional = await startNode(t, { id: 'reg', tier: 'regional', sites: site }, { logger: regionalLog.logger });
   const edge = await startNode(t, { id: 'edge', parents: [regional.addresses[0]!], sites: site }, { logger: edgeLog.logger });
 
+  assert.equal((await send(edge.addresses[0]!, '/_meridian/health')).status, 200);
   const reply = await send(edge.addresses[0]!, '/traced?x=1', { headers: { host: 'site.test', traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01` } });
   assert.equal(reply.status, 200);
   const seen = origin.requests[0]!.headers.traceparent;
@@ -67,6 +68,7 @@ test('the W3C trace continues edge → regional → origin, a new parent span pe
   assert.match(String(hitLine.traceId), /^[0-9a-f]{32}$/);
   assert.notEqual(hitLine.traceId, TRACE_ID);
   assert.equal(origin.count(), 1);
+  assert.deepEqual(edgeLog.lines.filter((line) => line.log === 'access').map((line) => line.path), ['/traced?x=1', '/traced?x=1'], 'the health probe left no access line');
 });
 
 test('a malformed traceparent starts a new trace; logLevel warn silences access lines', async (t) => {
