@@ -273,9 +273,13 @@ static void set_buffer(int fd, int option, int bytes) {
   setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes);
 }
 
-static napi_value set_named(napi_env env, napi_value object, const char* name, napi_value value) {
-  CHECK(napi_set_named_property(env, object, name, value));
-  return object;
+static bool set_named(napi_env env, napi_value object, const char* name, napi_value value) {
+  return napi_set_named_property(env, object, name, value) == napi_ok;
+}
+
+static bool set_int(napi_env env, napi_value object, const char* name, int32_t number) {
+  napi_value value;
+  return napi_create_int32(env, number, &value) == napi_ok && set_named(env, object, name, value);
 }
 
 /* open(host, port, socketBufferBytes) -> { port, packets, meta, slotBytes, metaBytes, batch } */
@@ -305,7 +309,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
   s->env = env;
   s->fd = fd;
-  napi_value object, packets, meta, value;
+  napi_value object, packets, meta;
   if (napi_create_object(env, &object) != napi_ok || napi_wrap(env, object, s, finalize_socket, NULL, NULL) != napi_ok) {
     close(fd);
     free(s);
@@ -318,18 +322,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   CHECK(napi_create_reference(env, meta, 1, &s->meta_ref));
   int bound_port = bound.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6*)&bound)->sin6_port)
                                                : ntohs(((struct sockaddr_in*)&bound)->sin_port);
-  CHECK(napi_create_int32(env, bound_port, &value));
-  if (set_named(env, object, "port", value) == NULL) return NULL;
-  if (set_named(env, object, "packets", packets) == NULL) return NULL;
-  if (set_named(env, object, "meta", meta) == NULL) return NULL;
-  CHECK(napi_create_int32(env, SLOT, &value));
-  if (set_named(env, object, "slotBytes", value) == NULL) return NULL;
-  CHECK(napi_create_int32(env, META_BYTES, &value));
-  if (set_named(env, object, "metaBytes", value) == NULL) return NULL;
-  CHECK(napi_create_int32(env, BATCH, &value));
-  if (set_named(env, object, "batch", value) == NULL) return NULL;
-  CHECK(napi_create_int32(env, META_SEND_ERRORS, &value));
-  if (set_named(env, object, "sendErrorsCell", value) == NULL) return NULL;
+  bool described = set_named(env, object, "packets", packets) && set_named(env, object, "meta", meta) &&
+                   set_int(env, object, "port", bound_port) && set_int(env, object, "slotBytes", SLOT) &&
+                   set_int(env, object, "metaBytes", META_BYTES) && set_int(env, object, "batch", BATCH) &&
+                   set_int(env, object, "sendErrorsCell", META_SEND_ERRORS);
+  if (!described) {
+    napi_throw_error(env, "ERR_MERIDIAN_UDP", "udp-batch: cannot describe the socket");
+    return NULL;
+  }
   return object;
 }
 
@@ -354,14 +354,18 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   s->poll = malloc(sizeof *s->poll);
   if (s->poll == NULL) return throw_errno(env, "malloc", ENOMEM);
   int err = uv_poll_init(loop, s->poll, s->fd);
-  if (err == 0) {
-    s->poll->data = s;
-    err = uv_poll_start(s->poll, UV_READABLE, on_readable);
-  }
   if (err != 0) {
     free(s->poll);
     s->poll = NULL;
-    return throw_errno(env, "uv_poll", -err);
+    return throw_errno(env, "uv_poll_init", -err);
+  }
+  s->poll->data = s;
+  err = uv_poll_start(s->poll, UV_READABLE, on_readable);
+  if (err != 0) {
+    /* An initialised handle belongs to the loop until uv_close says otherwise. */
+    uv_close((uv_handle_t*)s->poll, free_poll);
+    s->poll = NULL;
+    return throw_errno(env, "uv_poll_start", -err);
   }
   return NULL;
 }

@@ -63,8 +63,12 @@ export class BatchedUdpListener implements UdpTransport {
     const { slotBytes, metaBytes: recordBytes, sendErrorsCell } = socket;
     const peers = new PeerText();
     return (count) => {
-      for (let refused = metaWords[sendErrorsCell]!; refused > 0; refused--) metrics.drop('send_error');
-      metaWords[sendErrorsCell] = 0;
+      metrics.udpBatches++;
+      const refused = metaWords[sendErrorsCell]!;
+      if (refused > 0) {
+        metrics.drop('send_error', refused);
+        metaWords[sendErrorsCell] = 0;
+      }
       for (let i = 0; i < count; i++) {
         const word = i * wordsPerRecord;
         const at = i * recordBytes + META_ADDRESS_BYTE;

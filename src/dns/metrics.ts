@@ -34,6 +34,8 @@ export class DnsMetrics {
   readonly latency: Histogram;
   tcpConnections = 0;
   templates = 0;
+  /** Batches the native UDP socket handed over (queries ÷ batches = how much batching saved). */
+  udpBatches = 0;
 
   constructor(registry: Registry) {
     RCODES.forEach((code, i) => (this.rcodeSlot[code] = i));
@@ -79,6 +81,15 @@ export class DnsMetrics {
         if (cache[1]! > 0) this.inc({ result: 'miss' }, cache[1]!);
       },
     });
+    new Counter({
+      name: 'meridian_dns_udp_batches_total',
+      help: 'Batches of UDP datagrams received with one recvmmsg (batched UDP only); UDP queries / batches is the mean batch size.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        if (self.udpBatches > 0) this.inc(self.udpBatches);
+      },
+    });
     new Gauge({
       name: 'meridian_dns_templates',
       help: 'Prepared responses currently cached.',
@@ -107,8 +118,8 @@ export class DnsMetrics {
     this.queries[transport * RCODE_SLOTS + this.rcodeSlot[rcode & 0xfff]!]! += 1;
   }
 
-  drop(reason: DropReason): void {
-    this.drops[DROP_REASONS.indexOf(reason)]! += 1;
+  drop(reason: DropReason, count = 1): void {
+    this.drops[DROP_REASONS.indexOf(reason)]! += count;
   }
 
   templateLookup(hit: boolean): void {

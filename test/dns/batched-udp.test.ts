@@ -81,6 +81,12 @@ describe('batched UDP', () => {
           assert.deepEqual(reply.answers.map((r) => r.address), ['192.0.2.10']);
         }
       }
+      const metrics = await s.metrics();
+      const batches = Number(/^meridian_dns_udp_batches_total (\d+)/m.exec(metrics)?.[1]);
+      const queries = Number(/^meridian_dns_queries_total\{transport="udp",rcode="NOERROR"\} (\d+)/m.exec(metrics)?.[1]);
+      assert.ok(queries >= 3000, `counted ${queries} UDP answers`);
+      // The queries of a wave are all queued before the server's turn on the event loop, so they arrive in batches.
+      assert.ok(batches > 0 && batches < queries / 2, `${queries} queries came in ${batches} batches`);
     } finally {
       socket.close();
     }
