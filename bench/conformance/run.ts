@@ -88,12 +88,19 @@ const { determineTestResult, resultTypes } = (await import(pathToFileURL(join(su
 function summarise(results: Results) {
   const counts: Record<string, number> = {};
   const requiredFailures: { id: string; suite: string; name: string; outcome: string; detail: unknown }[] = [];
+  // Ids only (the suite's test files say what each checks): the optional tests to work on next.
+  const optionalFailures: string[] = [];
+  const setupFailures: string[] = [];
+  const checksAnsweredNo: string[] = [];
   let requiredPass = 0;
   let requiredTotal = 0;
   for (const suite of suites) {
     for (const test of suite.tests) {
       const outcome = Object.entries(resultTypes).find(([, value]) => value === determineTestResult(suites, test.id, results))?.[0] ?? 'unknown';
       counts[outcome] = (counts[outcome] ?? 0) + 1;
+      if (outcome === 'optional_fail') optionalFailures.push(test.id);
+      else if (outcome === 'setup_fail') setupFailures.push(test.id);
+      else if (outcome === 'no') checksAnsweredNo.push(test.id);
       if (test.kind === undefined || test.kind === 'required') {
         if (outcome === 'untested') continue;
         requiredTotal++;
@@ -102,7 +109,7 @@ function summarise(results: Results) {
       }
     }
   }
-  return { requiredPass, requiredTotal, counts, requiredFailures };
+  return { requiredPass, requiredTotal, counts, requiredFailures, optionalFailures, setupFailures, checksAnsweredNo };
 }
 
 const mine = summarise(JSON.parse(output) as Results);
@@ -111,7 +118,7 @@ for (const [name, file] of [['nginx', 'nginx.json'], ['varnish', 'varnish.json']
   const path = join(suiteDir, 'results', file);
   if (existsSync(path)) peers[name] = summarise((await import(pathToFileURL(path).href, { with: { type: 'json' } })).default as Results).requiredPass;
 }
-const report = { date: new Date().toISOString(), requiredPass: mine.requiredPass, requiredTotal: mine.requiredTotal, outcomes: mine.counts, peersRequiredPassFromSuiteResults: peers, requiredFailures: mine.requiredFailures };
+const report = { date: new Date().toISOString(), requiredPass: mine.requiredPass, requiredTotal: mine.requiredTotal, outcomes: mine.counts, peersRequiredPassFromSuiteResults: peers, requiredFailures: mine.requiredFailures, optionalFailures: mine.optionalFailures, setupFailures: mine.setupFailures, checksAnsweredNo: mine.checksAnsweredNo };
 mkdirSync(fromRoot('bench', 'results'), { recursive: true });
 writeFileSync(fromRoot('bench', 'results', 'conformance.json'), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`meridian: ${mine.requiredPass}/${mine.requiredTotal} required tests pass; peers (suite's stored results): ${JSON.stringify(peers)}\n`);

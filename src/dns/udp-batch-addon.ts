@@ -3,7 +3,9 @@
  * through node-gyp into build/Release. Loading it may fail (another OS, no
  * compiler when installing); the caller decides whether that is fatal.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** One bound socket; `packets` and `meta` are memory shared with the native side. */
@@ -28,7 +30,22 @@ export interface UdpBatchAddon {
   close(socket: NativeUdpSocket): void;
 }
 
-const ADDON_PATH = fileURLToPath(new URL('../../../build/Release/meridian_udp_batch.node', import.meta.url));
+const ADDON_FILE = join('build', 'Release', 'meridian_udp_batch.node');
+
+/**
+ * node-gyp writes the addon under the package root; this module sits at dist/src/dns/ when built
+ * normally, elsewhere in other build layouts, so the nearest ancestor holding it wins.
+ */
+function findAddon(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, ADDON_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${ADDON_FILE} not found above ${dirname(fileURLToPath(import.meta.url))}: run \`npm install\` (node-gyp builds it)`);
+    dir = parent;
+  }
+}
 
 let loaded: UdpBatchAddon | Error | undefined;
 
@@ -39,9 +56,10 @@ export function loadUdpBatchAddon(): UdpBatchAddon | Error {
     return loaded;
   }
   try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as Partial<UdpBatchAddon>;
+    const path = findAddon();
+    const addon = createRequire(import.meta.url)(path) as Partial<UdpBatchAddon>;
     if (typeof addon.open !== 'function' || typeof addon.start !== 'function' || typeof addon.close !== 'function') {
-      throw new Error(`${ADDON_PATH} is not Meridian's UDP addon`);
+      throw new Error(`${path} is not Meridian's UDP addon`);
     }
     loaded = addon as UdpBatchAddon;
   } catch (err) {
