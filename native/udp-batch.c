@@ -230,7 +230,7 @@ static batch_socket* unwrap(napi_env env, napi_value object) {
   return data;
 }
 
-static int open_socket(const char* host, int port, struct sockaddr_storage* bound, socklen_t* bound_length) {
+static int open_socket(const char* host, int port, bool reuse_port, struct sockaddr_storage* bound, socklen_t* bound_length) {
   struct sockaddr_storage address;
   memset(&address, 0, sizeof address);
   socklen_t length;
@@ -256,6 +256,8 @@ static int open_socket(const char* host, int port, struct sockaddr_storage* boun
   int on = 1;
   /* So "[::]:53" and "0.0.0.0:53" can be listed side by side, as with node:dgram's ipv6Only. */
   if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0) goto fail;
+  /* Several threads, one socket each on the same address: the kernel spreads senders over them. */
+  if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0) goto fail;
   if (bind(fd, (struct sockaddr*)&address, length) < 0) goto fail;
   *bound_length = sizeof *bound;
   if (getsockname(fd, (struct sockaddr*)bound, bound_length) < 0) goto fail;
@@ -282,22 +284,24 @@ static bool set_int(napi_env env, napi_value object, const char* name, int32_t n
   return napi_create_int32(env, number, &value) == napi_ok && set_named(env, object, name, value);
 }
 
-/* open(host, port, socketBufferBytes) -> { port, packets, meta, slotBytes, metaBytes, batch } */
+/* open(host, port, socketBufferBytes, reusePort) -> { port, packets, meta, slotBytes, metaBytes, batch, sendErrorsCell } */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char host[64];
   size_t host_length;
   int32_t port, buffer_bytes;
-  if (argc < 3 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_length) != napi_ok ||
-      napi_get_value_int32(env, argv[1], &port) != napi_ok || napi_get_value_int32(env, argv[2], &buffer_bytes) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "open(host: string, port: number, socketBufferBytes: number)");
+  bool reuse_port;
+  if (argc < 4 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_length) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &port) != napi_ok || napi_get_value_int32(env, argv[2], &buffer_bytes) != napi_ok ||
+      napi_get_value_bool(env, argv[3], &reuse_port) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "open(host: string, port: number, socketBufferBytes: number, reusePort: boolean)");
     return NULL;
   }
   struct sockaddr_storage bound;
   socklen_t bound_length;
-  int fd = open_socket(host, port, &bound, &bound_length);
+  int fd = open_socket(host, port, reuse_port, &bound, &bound_length);
   if (fd < 0) return throw_errno(env, "bind", errno);
   set_buffer(fd, SO_RCVBUF, buffer_bytes);
   set_buffer(fd, SO_SNDBUF, buffer_bytes);

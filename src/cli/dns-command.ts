@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { randomBytes } from 'node:crypto';
 import type { HttpApi } from '../dns/index.js';
 import type { LoadBoard } from '../fleet/index.js';
 import type { LoadFeed, MetaStore } from '../meta/index.js';
@@ -17,9 +18,19 @@ interface DnsCommandOptions {
   cookieSecret?: string;
   watch: boolean;
   udpIo: UdpIoMode;
+  udpThreads: number;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** More threads than cores only adds switching; 64 is far beyond any machine this runs on. */
+const MAX_UDP_THREADS = 64;
+
+function threadCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_UDP_THREADS) throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_UDP_THREADS}`);
+  return value;
+}
 
 export function registerDnsCommand(program: Command): void {
   program
@@ -34,6 +45,7 @@ export function registerDnsCommand(program: Command): void {
     .option('--nsid <text>', 'server identifier returned to NSID queries (RFC 5001)')
     .option('--cookie-secret <hex>', '128-bit secret (32 hex digits) for RFC 9018 DNS cookies, shared across an anycast set; default: random per process')
     .addOption(new Option('--udp-io <mode>', 'UDP path: batched (native recvmmsg/sendmmsg), dgram (node:dgram) or auto (batched when its addon is built)').choices(UDP_IO_MODES).default('auto'))
+    .option('--udp-threads <n>', 'threads answering UDP on every --listen address (SO_REUSEPORT; needs batched UDP); TCP, HTTP and probes stay on the main one', threadCount, 1)
     .option('--no-watch', 'do not reload zone files when they change (SIGHUP still reloads)')
     .action(async (options: DnsCommandOptions) => {
       await runDns(options);
@@ -87,7 +99,7 @@ async function connectMeta(url: string, logger: Logger): Promise<{ store: MetaSt
 async function runDns(options: DnsCommandOptions): Promise<void> {
   const [
     { createDnsServer, createHttpApi, parseListenAddress, DnsError, DnsErrorCode },
-    { createLogger, createMetricsRegistry },
+    { createLogger, createMetricsRegistry, aggregateMetrics },
     { ZoneStore },
     { startRoutingService },
     { createFleetStatusSource, createStatusRoutes, RecentBuffer },
@@ -98,6 +110,12 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
     import('../routing/index.js'),
     import('../status/index.js'),
   ]);
+  const { startDnsThreads } = await import('./dns-threads.js');
+  if (options.udpThreads > 1 && options.udpIo === 'dgram') {
+    throw new DnsError(DnsErrorCode.CONFIG, '--udp-threads above 1 needs batched UDP: node:dgram cannot share a port between threads on Node 20', {
+      hint: 'drop --udp-io dgram, or use --udp-threads 1',
+    });
+  }
   const logger = createLogger();
   const registry = createMetricsRegistry({ defaultMetrics: true });
   const listen = (options.listen.length > 0 ? options.listen : ['127.0.0.1:5353']).map(parseListenAddress);
@@ -116,17 +134,32 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   // Routed names: <zone>.yaml files of the same folder, GeoIP + geo-data/coverage.yaml, health probes.
   const routing = await startRoutingService({ zonesDir: options.zones, geoip: options.geoip, watch: options.watch, logger, registry, ...(meta ? { load: meta.board } : {}) });
 
+  const threaded = options.udpThreads > 1;
+  // Every thread hands out cookies a resolver can bring back to any other: one secret per process.
+  const cookieSecret = options.cookieSecret ?? (threaded ? randomBytes(16).toString('hex') : undefined);
   const server = createDnsServer(
     {
       listen,
       ednsPayload,
       udpIo: options.udpIo,
+      reusePort: threaded,
       ...(options.nsid === undefined ? {} : { nsid: options.nsid }),
-      ...(options.cookieSecret === undefined ? {} : { cookieSecret: options.cookieSecret }),
+      ...(cookieSecret === undefined ? {} : { cookieSecret }),
     },
     { zones: store, registry, logger, dynamic: routing.engine },
   );
-  await server.start();
+  const bound = await server.start();
+  const threads = threaded
+    ? await startDnsThreads(
+        options.udpThreads,
+        { zonesDir: options.zones, geoip: options.geoip, watch: options.watch, listen: bound, udpIo: options.udpIo, ednsPayload, nsid: options.nsid, cookieSecret: cookieSecret! },
+        { health: routing.health, load: meta?.board, logger },
+      ).catch(async (err: unknown) => {
+        await server.close();
+        throw err;
+      })
+    : undefined;
+  if (threads) logger.info({ udpThreads: options.udpThreads }, `answering UDP on ${options.udpThreads} threads`);
   let http: HttpApi | undefined;
   let status: { close(): void } | undefined;
   if (options.http !== undefined) {
@@ -138,7 +171,12 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
         source.close();
       },
     };
-    http = createHttpApi({ registry, logger, routes: [...routes.routes, { method: 'GET', path: '/v1/route', handler: routing.routeHandler }] });
+    http = createHttpApi({
+      registry,
+      logger,
+      routes: [...routes.routes, { method: 'GET', path: '/v1/route', handler: routing.routeHandler }],
+      ...(threads ? { metrics: async () => aggregateMetrics([await registry.getMetricsAsJSON(), ...(await threads.metrics())]) } : {}),
+    });
     await http.listen(parseListenAddress(options.http));
     logger.info({ http: options.http, status: `http://${options.http}/` }, 'http api and status page listening');
   }
@@ -147,6 +185,7 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
     logger.info('SIGHUP: reloading every zone');
     store.reloadAll().catch((err: unknown) => logger.error({ err }, 'zone reload failed'));
     routing.reloadAll().catch((err: unknown) => logger.error({ err }, 'routing reload failed'));
+    threads?.reload();
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -157,5 +196,5 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
   store.close();
   // Event streams of the status page stay open forever: end them before the server waits for its connections.
   status?.close();
-  await Promise.all([server.close(), http?.close(), routing.close(), meta?.close()]);
+  await Promise.all([server.close(), http?.close(), routing.close(), meta?.close(), threads?.close()]);
 }

@@ -28,6 +28,7 @@ export class BatchedUdpListener implements UdpTransport {
 
   constructor(
     private readonly addon: UdpBatchAddon,
+    private readonly options: { reusePort: boolean },
     private readonly responder: Responder,
     private readonly metrics: DnsMetrics,
     private readonly logger: Logger,
@@ -36,7 +37,7 @@ export class BatchedUdpListener implements UdpTransport {
   listen(address: ListenAddress): Promise<number> {
     let socket: NativeUdpSocket;
     try {
-      socket = this.addon.open(address.host, address.port, SOCKET_BUFFER_BYTES);
+      socket = this.addon.open(address.host, address.port, SOCKET_BUFFER_BYTES, this.options.reusePort);
     } catch (err) {
       return Promise.reject(udpListenError(address, err instanceof Error ? err : new Error(String(err))));
     }

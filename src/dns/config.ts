@@ -31,6 +31,14 @@ export const dnsServerConfigSchema = z.strictObject({
    * built by `npm install` loads, dgram otherwise).
    */
   udpIo: z.enum(UDP_IO_MODES).default('auto'),
+  /**
+   * Bind UDP with SO_REUSEPORT, so that other threads can answer on the same addresses (the
+   * kernel spreads senders over the sockets). Needs the batched path: node:dgram on Node 20
+   * cannot set it.
+   */
+  reusePort: z.boolean().default(false),
+  /** Answer UDP only: the extra answering threads leave TCP to the main one. */
+  udpOnly: z.boolean().default(false),
   /** Prepared responses kept in memory (FIFO-evicted). */
   templateCapacity: z.number().int().min(0).max(10_000_000).default(100_000),
   tcp: z

@@ -23,6 +23,8 @@ export interface HttpApiOptions {
   routes?: readonly HttpRoute[];
   /** Extra readiness check for /healthz; the default is "the process answers". */
   healthy?: () => boolean;
+  /** The /metrics body when it takes more than this registry (other threads' numbers); default `registry.metrics()`. */
+  metrics?: () => Promise<string>;
 }
 
 export interface HttpApi {
@@ -48,7 +50,7 @@ export function createHttpApi(options: HttpApiOptions): HttpApi {
     method: 'GET',
     path: '/metrics',
     handler: async (_req, res) => {
-      const body = await options.registry.metrics();
+      const body = await (options.metrics ?? (() => options.registry.metrics()))();
       res.writeHead(200, { 'content-type': options.registry.contentType }).end(body);
     },
   });

@@ -45,13 +45,17 @@ export function createDnsServer(configInput: DnsServerConfigInput, deps: DnsServ
     templateCapacity: config.templateCapacity,
     metrics,
   });
-  const udpTransports = udpTransportFactory(config.udpIo, responder, metrics, logger);
+  const udpTransports = udpTransportFactory(config.udpIo, config.reusePort, responder, metrics, logger);
   const listeners: Array<UdpTransport | TcpListener> = [];
 
   const bindPair = async (address: ListenAddress): Promise<ListenAddress> => {
     for (let attempt = 0; ; attempt++) {
       const udp = udpTransports.create();
       const port = await udp.listen(address);
+      if (config.udpOnly) {
+        listeners.push(udp);
+        return { host: address.host, port };
+      }
       const tcp = new TcpListener(responder, metrics, config.tcp, logger);
       try {
         await tcp.listen({ host: address.host, port });

@@ -23,8 +23,11 @@ export interface NativeUdpSocket {
 }
 
 export interface UdpBatchAddon {
-  /** Binds (IPv6 sockets are IPv6-only); throws an Error whose `code` is the errno name. */
-  open(host: string, port: number, socketBufferBytes: number): NativeUdpSocket;
+  /**
+   * Binds (IPv6 sockets are IPv6-only; with `reusePort`, SO_REUSEPORT so other threads can bind the
+   * same address); throws an Error whose `code` is the errno name.
+   */
+  open(host: string, port: number, socketBufferBytes: number, reusePort: boolean): NativeUdpSocket;
   /** `onBatch(count)` must fill `responses[0..count)` with a Buffer to send back, or undefined. */
   start(socket: NativeUdpSocket, onBatch: (count: number) => void, responses: Array<Buffer | undefined>): void;
   close(socket: NativeUdpSocket): void;

@@ -26,12 +26,17 @@ export interface UdpTransportFactory {
   create(): UdpTransport;
 }
 
-export function udpTransportFactory(mode: UdpIoMode, responder: Responder, metrics: DnsMetrics, logger: Logger): UdpTransportFactory {
+export function udpTransportFactory(mode: UdpIoMode, reusePort: boolean, responder: Responder, metrics: DnsMetrics, logger: Logger): UdpTransportFactory {
   const dgram: UdpTransportFactory = { mode: 'dgram', create: () => new UdpListener(responder, metrics, logger) };
+  if (mode === 'dgram' && reusePort) {
+    throw new DnsError(DnsErrorCode.CONFIG, 'reusePort (several UDP threads) needs batched UDP: node:dgram cannot set SO_REUSEPORT on Node 20', {
+      hint: 'use --udp-io batched (or auto with the addon built), or one UDP thread',
+    });
+  }
   if (mode === 'dgram') return dgram;
   const loaded = loadUdpBatchAddon();
   if (loaded instanceof Error) {
-    if (mode === 'batched') {
+    if (mode === 'batched' || reusePort) {
       throw new DnsError(DnsErrorCode.CONFIG, `batched UDP is not available: ${loaded.message}`, {
         cause: loaded,
         hint: 'run `npm install` where python3, make and g++ are installed (it builds build/Release/meridian_udp_batch.node), or use --udp-io dgram',
@@ -41,5 +46,5 @@ export function udpTransportFactory(mode: UdpIoMode, responder: Responder, metri
     return dgram;
   }
   const addon: UdpBatchAddon = loaded;
-  return { mode: 'batched', create: () => new BatchedUdpListener(addon, responder, metrics, logger) };
+  return { mode: 'batched', create: () => new BatchedUdpListener(addon, { reusePort }, responder, metrics, logger) };
 }

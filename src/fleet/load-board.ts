@@ -29,6 +29,11 @@ export class LoadBoard implements LoadView {
     this.reports.delete(targetId);
   }
 
+  /** Every report held, for a copy in another thread. */
+  snapshot(): Array<{ targetId: string; load: number; at: number }> {
+    return [...this.reports].map(([targetId, { load, at }]) => ({ targetId, load, at }));
+  }
+
   load(targetId: string): number | undefined {
     const report = this.reports.get(targetId);
     if (!report || Date.now() - report.at > this.maxAgeMs) return undefined;

@@ -13,7 +13,7 @@ import { RoutingEngine } from './engine.js';
 import { createRouteHttpHandler, type RouteHttpHandler } from './http-handler.js';
 import { syncProbes } from './probe-sync.js';
 import { RoutingReloader, type RoutingReloadOutcome } from './reloader.js';
-import type { RoutingLoad } from './types.js';
+import type { RoutingHealth, RoutingLoad } from './types.js';
 
 export interface RoutingServiceOptions {
   /** Folder holding the `<zone>.yaml` routing files (the same --zones folder as the zone files). */
@@ -28,6 +28,11 @@ export interface RoutingServiceOptions {
   probes?: boolean;
   /** Load reports per value (the fleet's LoadView, fed from Redis); none = no load shedding. */
   load?: RoutingLoad;
+  /**
+   * Health as another thread's probes see it, for an answering thread that runs none of its
+   * own: the engine reads this instead of the service's tracker, and no probes start.
+   */
+  replicaHealth?: RoutingHealth;
   logger?: Logger;
   registry?: Registry;
 }
@@ -84,7 +89,7 @@ export async function startRoutingService(options: RoutingServiceOptions): Promi
   );
   const geo = locator.geo;
   const health = new HealthTracker({ logger, registry });
-  const engine = new RoutingEngine({ geo, health, load: options.load });
+  const engine = new RoutingEngine({ geo, health: options.replicaHealth ?? health, load: options.load });
   const reloader = new RoutingReloader(engine, { logger, registry });
   let loaded: RoutingReloadOutcome[];
   try {
@@ -96,7 +101,7 @@ export async function startRoutingService(options: RoutingServiceOptions): Promi
   }
   let prober: ProbeManager | undefined;
   let unsync = (): void => {};
-  if (options.probes ?? true) {
+  if ((options.probes ?? true) && options.replicaHealth === undefined) {
     const manager = new ProbeManager({ tracker: health, logger, registry });
     prober = manager;
     unsync = syncProbes(engine, manager, (err) => logger.error({ err }, `health probes not updated: ${describeError(err)}`));

@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Registry, collectDefaultMetrics } from 'prom-client';
 
 export { Registry };
 export { Counter, Gauge, Histogram } from 'prom-client';
@@ -13,4 +13,15 @@ export function createMetricsRegistry(options: { defaultMetrics?: boolean; label
   if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'meridian_process_' });
   return registry;
+}
+
+/** What `registry.getMetricsAsJSON()` gives: plain data, so it can cross threads by postMessage. */
+export type MetricsSnapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+/**
+ * One exposition text from several registries of one process (its threads): metrics of the same
+ * name are merged, counters and histograms summed, gauges as their `aggregator` says (sum by default).
+ */
+export function aggregateMetrics(snapshots: readonly MetricsSnapshot[]): Promise<string> {
+  return AggregatorRegistry.aggregate([...snapshots]).metrics();
 }
