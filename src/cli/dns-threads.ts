@@ -12,7 +12,7 @@ import type { Logger, MetricsSnapshot } from '../telemetry/index.js';
 import type { DnsThreadData, FromThread, HealthSnapshot, LoadSnapshot, ToThread } from './dns-thread-protocol.js';
 
 const SNAPSHOT_EVERY_MS = 500;
-const METRICS_TIMEOUT_MS = 1_000;
+const METRICS_TIMEOUT_MS = 2_000;
 const CLOSE_TIMEOUT_MS = 3_000;
 const RESPAWN_DELAY_MS = 1_000;
 
@@ -21,7 +21,7 @@ export type DnsThreadSettings = Omit<DnsThreadData, 'index' | 'health' | 'load'>
 export interface DnsThreads {
   /** SIGHUP for every thread. */
   reload(): void;
-  /** Each running thread's DNS metrics (a thread that does not answer within a second is left out). */
+  /** Each running thread's DNS metrics (a thread that does not answer within two seconds is left out). */
   metrics(): Promise<MetricsSnapshot[]>;
   close(): Promise<void>;
 }
@@ -66,6 +66,8 @@ export async function startDnsThreads(count: number, settings: DnsThreadSettings
           resolve();
         } else if (message.type === 'failed') {
           reject(new Error(`udp thread ${index}: ${message.message}`));
+          // Whatever it opened before failing (watchers, sockets) must not keep the process up.
+          void worker.terminate();
         } else {
           pendingMetrics.get(message.requestId)?.(message.snapshot);
         }

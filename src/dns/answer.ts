@@ -1,10 +1,12 @@
 /**
- * The RFC 1034 4.3.2 lookup against one zone: referrals at delegations, exact
- * matches, CNAME chains inside the zone, wildcards (RFC 4592) at the closest
- * encloser, and negative answers with the SOA (RFC 2308). The result is a plain
- * list of records per section; encoding and caching happen elsewhere.
+ * The RFC 1034 4.3.2 lookup against one zone: referrals at delegations, DNAME
+ * redirection with CNAME synthesis (RFC 6672 3.2), exact matches, CNAME chains
+ * inside the zone, wildcards (RFC 4592) at the closest encloser, and negative
+ * answers with the SOA (RFC 2308). The result is a plain list of records per
+ * section; encoding and caching happen elsewhere.
  */
-import { isSubdomain, parentName, type ResourceRecord, type RRsetsByType, type Zone } from '../zone/index.js';
+import { encodeName, isSubdomain, parentName, type ResourceRecord, type RRsetsByType, type Zone } from '../zone/index.js';
+import { substituteDname } from './dname.js';
 import type { DynamicAnswer } from './types.js';
 import { CLASS_IN, RRType, Rcode } from './wire.js';
 
@@ -26,7 +28,7 @@ export interface Answer {
   additionalRequired: boolean;
 }
 
-/** RFC 1034 leaves the chain length open; 16 is what BIND-era servers follow too. */
+/** RFC 1034 leaves the chain length open; 16 is what BIND-era servers follow too. A DNAME step counts as one link. */
 const MAX_CNAME_CHAIN = 16;
 
 /** RFC 8482 4.2: the synthesized HINFO answer to ANY ("RFC8482", ""). */
@@ -49,10 +51,24 @@ export function answerFromZone(zone: Zone, qname: string, qtype: number): Answer
   let name = qname;
   for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
     visited.add(name);
-    const cut = findDelegation(zone, name);
+    const stop = findStop(zone, name);
+    if (stop?.kind === 'dname') {
+      // RFC 6672 3.2 step 3c: the DNAME, then a CNAME from the name asked to the substituted name.
+      const dname = stop.dname;
+      pushSet(result.answer, stop.owner, [dname]);
+      const target = substituteDname(name, stop.owner, stop.target);
+      if (target === undefined) {
+        result.rcode = Rcode.YXDOMAIN;
+        return result;
+      }
+      result.answer.push({ name, type: RRType.CNAME, ttl: dname.ttl, rdata: encodeName(target) });
+      if (qtype === RRType.CNAME || !isSubdomain(target, zone.origin) || visited.has(target)) return result;
+      name = target;
+      continue;
+    }
     // RFC 4035 3.1.4.1 spirit: DS lives on the parent side of a cut, so a DS query for the cut itself is ours to answer.
-    if (cut !== undefined && !(step === 0 && cut === name && qtype === RRType.DS)) {
-      addReferral(zone, cut, result, step === 0);
+    if (stop !== undefined && !(step === 0 && stop.owner === name && qtype === RRType.DS)) {
+      addReferral(zone, stop.owner, result, step === 0);
       return result;
     }
     let rrsets = zone.nodes.get(name);
@@ -100,15 +116,28 @@ export function answerFromDynamic(zone: Zone, dynamic: DynamicAnswer): Answer {
   return result;
 }
 
-/** The delegation point closest to the apex on the way down to `name`, if any. */
-function findDelegation(zone: Zone, name: string): string | undefined {
-  let cut: string | undefined;
-  for (let n: string | undefined = name; n !== undefined && n !== zone.origin; n = parentName(n)) {
-    const ns = zone.nodes.get(n)?.get(RRType.NS);
-    if (ns !== undefined && ns.length > 0) cut = n;
-    if (n.length < zone.origin.length) break;
+/** Where the descent towards a name stops: a delegation, or a DNAME above the name. */
+type Stop = { kind: 'delegation'; owner: string } | { kind: 'dname'; owner: string; dname: ResourceRecord; target: string };
+
+/**
+ * RFC 1034 4.3.2 step 3 with RFC 6672 3.2: matching down from the apex, the first node
+ * that is a delegation (NS below the apex, at or above `name`) or owns a DNAME (apex
+ * included, strictly above `name`: the owner itself is not redirected). Names below
+ * either are occluded. At one node the delegation wins: a DNAME there is the child's.
+ */
+function findStop(zone: Zone, name: string): Stop | undefined {
+  let stop: Stop | undefined;
+  for (let n: string | undefined = name; n !== undefined && n.length >= zone.origin.length; n = parentName(n)) {
+    const node = zone.nodes.get(n);
+    if (node !== undefined) {
+      const ns = node.get(RRType.NS);
+      const dname = node.get(RRType.DNAME)?.[0];
+      if (n !== zone.origin && ns !== undefined && ns.length > 0) stop = { kind: 'delegation', owner: n };
+      else if (n !== name && dname?.target !== undefined) stop = { kind: 'dname', owner: n, dname, target: dname.target };
+    }
+    if (n === zone.origin) break;
   }
-  return cut;
+  return stop;
 }
 
 /**

@@ -21,6 +21,8 @@ export const Rcode = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  /** RFC 6672 2.2: a DNAME substitution would exceed 255 octets. */
+  YXDOMAIN: 6,
   BADVERS: 16,
 } as const;
 
@@ -31,6 +33,7 @@ export const RCODE_NAMES: Readonly<Record<number, string>> = {
   3: 'NXDOMAIN',
   4: 'NOTIMP',
   5: 'REFUSED',
+  6: 'YXDOMAIN',
   16: 'BADVERS',
 };
 
@@ -44,6 +47,8 @@ export const RRType = {
   MX: 15,
   AAAA: 28,
   SRV: 33,
+  /** RFC 6672 2.1. */
+  DNAME: 39,
   OPT: 41,
   DS: 43,
   IXFR: 251,

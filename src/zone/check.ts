@@ -60,12 +60,13 @@ export function checkZone(parsed: ParsedZone): ZoneProblem[] {
   const dnames = new Set<string>();
   for (const [name, records] of byName) {
     checkCname(records, report);
-    if (records.some((r) => r.type === RRType.DNAME)) dnames.add(name);
+    if (checkDname(name, records, cuts.has(name), report)) dnames.add(name);
 
     const cut = cutAbove(name);
     if (cut !== undefined) {
       for (const record of records) {
-        const hidden = name === cut ? !AT_CUT.has(record.type) : !ADDRESS.has(record.type);
+        // A DNAME at the cut itself already has its own error from checkDname.
+        const hidden = name === cut ? !AT_CUT.has(record.type) && record.type !== RRType.DNAME : !ADDRESS.has(record.type);
         if (hidden) {
           report(record, `${typeName(record.type)} at ${display(name)} is hidden by the delegation of ${display(cut)}; only NS/DS there and glue addresses below are served`, 'warning');
         }
@@ -97,8 +98,32 @@ function checkCname(records: ResourceRecord[], report: Report): void {
   for (const extra of cnames.slice(1)) report(extra, `more than one CNAME at ${display(extra.name)} (the first is at ${where(first)})`);
   const other = records.find((r) => !CNAME_COMPANIONS.has(r.type));
   if (other) {
-    report(first, `CNAME at ${display(first.name)} cannot coexist with other data (${typeName(other.type)} at ${where(other)}), RFC 2181 section 10.1`);
+    const rfc = other.type === RRType.DNAME ? 'RFC 6672 section 2.4' : 'RFC 2181 section 10.1';
+    report(first, `CNAME at ${display(first.name)} cannot coexist with other data (${typeName(other.type)} at ${where(other)}), ${rfc}`);
   }
+}
+
+/**
+ * RFC 6672: one DNAME per owner (section 2.4), none at a delegation point (section 2.3: it
+ * belongs in the child zone). Section 3.3 discourages wildcard owners, and a target at or
+ * below the owner redirects every name into itself. Returns whether the name owns a DNAME.
+ */
+function checkDname(name: string, records: ResourceRecord[], isCut: boolean, report: Report): boolean {
+  const dnames = records.filter((r) => r.type === RRType.DNAME);
+  const first = dnames[0];
+  if (!first) return false;
+  for (const extra of dnames.slice(1)) report(extra, `more than one DNAME at ${display(name)} (the first is at ${where(first)}), RFC 6672 section 2.4`);
+  const ns = records.find((r) => r.type === RRType.NS);
+  if (isCut && ns) {
+    report(first, `DNAME at ${display(name)} cannot sit at the delegation point (NS at ${where(ns)}); put it in the child zone (RFC 6672 section 2.3)`);
+  }
+  if (name === '*' || name.startsWith('*.')) {
+    report(first, `DNAME at the wildcard ${display(name)} is discouraged (RFC 6672 section 3.3): names the wildcard matches get it as data, not as a redirection`, 'warning');
+  }
+  if (first.target !== undefined && isSubdomain(first.target, name)) {
+    report(first, `DNAME at ${display(name)} points at ${display(first.target)}, at or below itself, so names under it are redirected into it again and never resolve`, 'warning');
+  }
+  return true;
 }
 
 /**

@@ -142,7 +142,10 @@ describe('meridian dns --udp-threads 2', () => {
     const before = await udpAnswers();
     const answers = await askAll('www.cdn.test');
     assert.deepEqual(new Set(answers.map((a) => a.join())), new Set(['192.0.2.10']));
-    assert.equal((await udpAnswers()) - before, CLIENTS, 'every answer counted once, whichever thread gave it');
+    // A thread too busy to report within its deadline is left out of one scrape, never counted twice.
+    let counted = 0;
+    await until(`all ${CLIENTS} answers counted`, async () => (counted = (await udpAnswers()) - before) >= CLIENTS, 5000);
+    assert.equal(counted, CLIENTS, 'every answer counted once, whichever thread gave it');
   });
 
   it('SIGHUP reloads the zone in every thread', async () => {

@@ -62,6 +62,26 @@ test('data hidden by a delegation is a warning; DNAME with names below it is an 
   assertOnly(`${SOA}  NS ns.example.net.\nold DNAME new.example.net.\nwww.old A 192.0.2.1\n`, [/^5: error: www\.old\.example\.test\. is below the DNAME at old\.example\.test\./]);
 });
 
+test('DNAME: beside a CNAME, twice at one owner, at a delegation point are errors (RFC 6672 sections 2.3, 2.4)', () => {
+  assertOnly(`${SOA}  NS ns.example.net.\nold DNAME new.example.net.\nold CNAME www.example.net.\n`, [
+    /^5: error: CNAME at old\.example\.test\. cannot coexist with other data \(DNAME at c\.zone:4\), RFC 6672 section 2\.4/,
+  ]);
+  assertOnly(`${SOA}  NS ns.example.net.\nold DNAME new.example.net.\nold DNAME other.example.net.\n`, [
+    /^5: error: more than one DNAME at old\.example\.test\. \(the first is at c\.zone:4\), RFC 6672 section 2\.4/,
+  ]);
+  // One error naming both records, not also the generic "hidden by the delegation" warning.
+  assertOnly(`${SOA}  NS ns.example.net.\nchild NS ns.example.net.\nchild DNAME new.example.net.\n`, [
+    /^5: error: DNAME at child\.example\.test\. cannot sit at the delegation point \(NS at c\.zone:4\); put it in the child zone/,
+  ]);
+});
+
+test('DNAME: at the apex and beside other data is fine; a wildcard owner or a target below itself is a warning', () => {
+  assertOnly(`${SOA}  NS ns.example.net.\n  DNAME example.net.\n  MX 10 mail.example.net.\n`, []);
+  assertOnly(`${SOA}  NS ns.example.net.\nold DNAME new\nold TXT "kept"\nold A 192.0.2.1\n`, []);
+  assertOnly(`${SOA}  NS ns.example.net.\n*.w DNAME new.example.net.\n`, [/^4: warning: DNAME at the wildcard \*\.w\.example\.test\. is discouraged \(RFC 6672 section 3\.3\)/]);
+  assertOnly(`${SOA}  NS ns.example.net.\nself DNAME x.self\n`, [/^4: warning: DNAME at self\.example\.test\. points at x\.self\.example\.test\., at or below itself/]);
+});
+
 test('an MX or SRV target that is a CNAME is a warning', () => {
   assertOnly(`${SOA}  NS ns.example.net.\n@ MX 10 mail\n_x._tcp SRV 0 0 80 mail\nmail CNAME host.example.net.\n`, [
     /^4: warning: MX target mail\.example\.test\. is a CNAME/,
