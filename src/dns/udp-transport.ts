@@ -42,7 +42,7 @@ export function udpTransportFactory(mode: UdpIoMode, reusePort: boolean, respond
         hint: 'run `npm install` where python3, make and g++ are installed (it builds build/Release/meridian_udp_batch.node), or use --udp-io dgram',
       });
     }
-    logger.warn({ reason: loaded.message }, 'batched UDP addon not loaded: answering UDP through node:dgram (about half the queries per CPU-second)');
+    logger.warn({ reason: loaded.message }, 'batched UDP addon not loaded: answering UDP through node:dgram (about a third of the queries per CPU-second)');
     return dgram;
   }
   const addon: UdpBatchAddon = loaded;
