@@ -21,7 +21,9 @@ export function isNotModified(request: IncomingHttpHeaders, stored: StoredHeader
     const etag = singleValue(stored.etag);
     const tags = entityTags(ifNoneMatch);
     if (tags.includes('*')) return true;
-    return etag !== undefined && tags.some((tag) => weakMatch(tag, etag));
+    // A tag echoed byte for byte matches even when malformed (unquoted, `w/`): the origin sent it as
+    // its validator, and nginx, Varnish and Fastly answer such a repeat with 304 too.
+    return etag !== undefined && (ifNoneMatch === etag || tags.some((tag) => weakMatch(tag, etag)));
   }
   const ifModifiedSince = request['if-modified-since'];
   if (ifModifiedSince !== undefined) {

@@ -65,15 +65,18 @@ export function deltaSeconds(value: string | true | undefined): number | undefin
   return Number(value);
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// Case-insensitive (the `i` flags): RFC 9110 5.6.7 encourages recipients to be robust in parsing
+// timestamps, and nginx reads an Expires of `THU, 18 AUG 2050 ... gmt` as that date too; only the
+// shape (fields, separators, GMT) stays strict.
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/i;
 
 /**
- * RFC 9110 5.6.7 HTTP-date, strictly: IMF-fixdate, the obsolete RFC 850 and asctime
- * forms, nothing else (Date.parse accepts far more, which would make an invalid
- * Expires look valid). Milliseconds since the epoch, or undefined.
+ * RFC 9110 5.6.7 HTTP-date, strictly in shape (names in any case): IMF-fixdate, the obsolete
+ * RFC 850 and asctime forms, nothing else (Date.parse accepts far more, which would make an
+ * invalid Expires look valid). Milliseconds since the epoch, or undefined.
  */
 export function parseHttpDate(value: string): number | undefined {
   let day: string, month: string, year: number, h: string, m: string, s: string;
@@ -93,7 +96,7 @@ export function parseHttpDate(value: string): number | undefined {
   } else {
     return undefined;
   }
-  const time = Date.UTC(year, MONTHS.indexOf(month), Number(day.trim()), Number(h), Number(m), Number(s));
+  const time = Date.UTC(year, MONTHS.indexOf(month.toLowerCase()), Number(day.trim()), Number(h), Number(m), Number(s));
   return Number.isNaN(time) ? undefined : time;
 }
 

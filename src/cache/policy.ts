@@ -100,6 +100,8 @@ export function policyView(status: number, headers: StoredHeaders, options: Poli
     if (LIBRARY_UNDERSTOOD.has(status)) directives.delete('no-store');
     else directives.set('no-store', true);
   } else if (!LIBRARY_UNDERSTOOD.has(status) && status >= 200 && status < 600 && status !== 206 && status !== 304) {
+    // Not `public` alone (RFC 9111 4.2.2 allows a heuristic then): a lifetime guessed from
+    // Last-Modified for an error status could keep serving an outage for hours.
     const explicit = directives.has('max-age') || directives.has('s-maxage') || view.expires !== undefined;
     if (explicit) policyStatus = 200;
   }

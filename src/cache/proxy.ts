@@ -6,11 +6,11 @@ import CachePolicy from 'http-cache-semantics';
 import type { InvalidationView } from '../meta/index.js';
 import { continueTrace, type Logger, type TraceContext } from '../telemetry/index.js';
 import { ConcurrencyLimiter, TokenBucketLimiter } from '../resilience/index.js';
-import { hostOf, pathOf, primaryKey, secondaryKey, variantKey, varyFields } from './cache-key.js';
+import { createVaryNormaliser, hostOf, pathOf, primaryKey, secondaryKey, variantKey, varyFields } from './cache-key.js';
 import { appendCacheStatus, formatMember, type CacheStatusMember } from './cache-status.js';
 import { Coalescer, waitAtMost } from './coalescer.js';
 import type { CacheNodeConfig, SiteConfig } from './config.js';
-import { copyHeaders, responseTags, singleValue, withoutHopByHop } from './http-headers.js';
+import { copyHeaders, parseDirectives, responseTags, singleValue, withoutHopByHop } from './http-headers.js';
 import type { CacheMetrics } from './metrics.js';
 import { allowsStaleIfError, allowsStaleOnDisconnect, createPolicy, directivesOf, evaluateFreshness, isStorable, policyRequest, policyView, retentionMs, type Freshness } from './policy.js';
 import { interimTo, writeFullResponse, type InterimSink } from './respond.js';
@@ -89,6 +89,8 @@ export class CacheProxy {
   private readonly sitesByHost = new Map<string, Site>();
   private readonly wildcardSite: Site | undefined;
   private readonly fills = new Coalescer<FillOutcome>();
+  /** Vary'd request values → their normalised form in the secondary key. */
+  private readonly normaliseVary = createVaryNormaliser();
   readonly upstreamSlots: ConcurrencyLimiter;
   private readonly statusName: string;
   private readonly isEdge: boolean;
@@ -346,6 +348,11 @@ export class CacheProxy {
       }
       fwd = freshness.reason === 'request' ? 'request' : 'stale';
     }
+    // RFC 9111 5.2.1.7: the client wants no upstream contact; without a usable stored response, 504.
+    if (req.headers['cache-control'] !== undefined && parseDirectives(singleValue(req.headers['cache-control'])).has('only-if-cached')) {
+      this.refuse(res, 504, 'only-if-cached', 'not in cache (request Cache-Control: only-if-cached)');
+      return undefined;
+    }
     this.deps.metrics.misses.inc();
     const { leader, result } = this.fills.run(found.variant ?? key, () => this.fill(req, site, host, path, key, found.object, interimTo(res)));
     let outcome: FillOutcome | undefined;
@@ -374,7 +381,7 @@ export class CacheProxy {
     const fields = varyFields(singleValue(meta.headers.vary));
     if (fields.length === 0) return true;
     const leaderRequest = (meta.policy as unknown as { reqh: IncomingHttpHeaders }).reqh;
-    return secondaryKey(fields, headers) === secondaryKey(fields, leaderRequest);
+    return secondaryKey(fields, headers, this.normaliseVary) === secondaryKey(fields, leaderRequest, this.normaliseVary);
   }
 
   private async lookup(key: string, first: StoreEntry | undefined | Promise<StoreEntry | undefined>, headers: IncomingHttpHeaders, host: string, path: string, minSequence: number): Promise<Lookup> {
@@ -383,7 +390,7 @@ export class CacheProxy {
     let objectKey = key;
     let variant: string | undefined;
     if (entry.kind === 'vary') {
-      variant = variantKey(key, entry.marker.epoch, secondaryKey(entry.marker.vary, headers));
+      variant = variantKey(key, entry.marker.epoch, secondaryKey(entry.marker.vary, headers, this.normaliseVary));
       const second = this.deps.stores.get(variant);
       entry = second instanceof Promise ? await second : second;
       if (!entry || entry.kind !== 'object') return { miss: 'vary-miss', variant, softPurged: false };
@@ -581,7 +588,7 @@ export class CacheProxy {
       // A variant behind a marker that was not kept (admission, size) would be unreachable: do not store it.
       if (!(await this.deps.stores.put(key, { kind: 'vary', marker }))) return false;
     }
-    return this.deps.stores.put(variantKey(key, marker.epoch, secondaryKey(fields, request)), { kind: 'object', object });
+    return this.deps.stores.put(variantKey(key, marker.epoch, secondaryKey(fields, request, this.normaliseVary)), { kind: 'object', object });
   }
 
   // ---- answering ----
