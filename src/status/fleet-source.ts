@@ -99,7 +99,12 @@ export function createFleetStatusSource(options: FleetStatusSourceOptions): Flee
   let cursor = meta?.kind === 'redis' ? `${Date.now() - 10 * 60_000}-0` : '0-0';
   let failing = false;
   let refreshing: Promise<void> | undefined;
+  // When each listed purge was first seen acked by every live node: the page's purge latency.
+  const completions = new Map<number, number | undefined>();
+  const seenPending = new Set<number>();
+  let lastPollAt: number | undefined;
   const poll = async (store: MetaStore): Promise<void> => {
+    const startedAt = Date.now();
     try {
       const [nodes, acked] = await Promise.all([store.listNodes(), store.acks()]);
       for (let page = 0; page < 20; page++) {
@@ -114,6 +119,8 @@ export function createFleetStatusSource(options: FleetStatusSourceOptions): Flee
       const changed = nodes.length !== registered.length || acked.size !== acks.size || [...acked].some(([id, ack]) => acks.get(id)?.sequence !== ack.sequence);
       registered = nodes;
       acks = acked;
+      trackCompletions(purges, nodes, acked, lastPollAt, Date.now(), completions, seenPending);
+      lastPollAt = startedAt;
       if (failing) logger.info('metadata store readable again: status page shows live nodes and purges');
       failing = false;
       if (changed) notify();
@@ -141,7 +148,7 @@ export function createFleetStatusSource(options: FleetStatusSourceOptions): Flee
         generatedAt: now,
         nodes: fleetNodes(engine, health, load, registered),
         decisions: decisions.newest(),
-        purges: purgesInFlight(purges, registered, acks, now, lingerMs),
+        purges: purgesInFlight(purges, registered, acks, completions, now, lingerMs),
       };
     },
     subscribe(listener) {
@@ -246,21 +253,64 @@ function fleetNodes(engine: RoutingEngine, health: FleetHealth, load: LoadView |
   return [...nodes, ...byAddress.values()];
 }
 
+const pendingNodes = (event: PurgeEvent, nodes: readonly NodeStatus[], acks: ReadonlyMap<string, PurgeAck>): string[] =>
+  nodes.filter((node) => (acks.get(node.id)?.sequence ?? 0) < event.sequence).map((node) => node.id);
+
+/**
+ * Note, after a poll, the purges every live node has now acked. The moment is the poll's
+ * (exact to `pollMs`) when this source saw the purge pending before, or it was issued since
+ * the previous poll; otherwise (already complete when first read) it is unknown: undefined.
+ * Only listed purges are remembered.
+ */
+function trackCompletions(
+  events: readonly PurgeEvent[],
+  nodes: readonly NodeStatus[],
+  acks: ReadonlyMap<string, PurgeAck>,
+  lastPollAt: number | undefined,
+  now: number,
+  completions: Map<number, number | undefined>,
+  seenPending: Set<number>,
+): void {
+  const listed = new Set<number>();
+  for (const event of events) {
+    listed.add(event.sequence);
+    if (completions.has(event.sequence)) continue;
+    if (pendingNodes(event, nodes, acks).length > 0) {
+      seenPending.add(event.sequence);
+      continue;
+    }
+    const timed = seenPending.delete(event.sequence) || (lastPollAt !== undefined && event.issuedAt >= lastPollAt);
+    completions.set(event.sequence, timed ? now : undefined);
+  }
+  for (const sequence of completions.keys()) if (!listed.has(sequence)) completions.delete(sequence);
+  for (const sequence of seenPending) if (!listed.has(sequence)) seenPending.delete(sequence);
+}
+
 /**
  * Purges some live node has not acknowledged yet, plus the ones every live node acked within
- * `lingerMs` (so the page shows a purge completing). A node's ack is its applied sequence.
+ * `lingerMs` (so the page shows a purge completing; counted from issue when the moment of
+ * completion is unknown). A node's ack is its applied sequence.
  */
-function purgesInFlight(events: readonly PurgeEvent[], nodes: readonly NodeStatus[], acks: ReadonlyMap<string, PurgeAck>, now: number, lingerMs: number): StatusPurge[] {
+function purgesInFlight(
+  events: readonly PurgeEvent[],
+  nodes: readonly NodeStatus[],
+  acks: ReadonlyMap<string, PurgeAck>,
+  completions: ReadonlyMap<number, number | undefined>,
+  now: number,
+  lingerMs: number,
+): StatusPurge[] {
   const out: StatusPurge[] = [];
   for (const event of events) {
-    const pending = nodes.filter((node) => (acks.get(node.id)?.sequence ?? 0) < event.sequence).map((node) => node.id);
-    if (pending.length === 0 && now - event.issuedAt > lingerMs) continue;
+    const pending = pendingNodes(event, nodes, acks);
+    const completedAt = pending.length === 0 ? completions.get(event.sequence) : undefined;
+    if (pending.length === 0 && now - (completedAt ?? event.issuedAt) > lingerMs) continue;
     out.push({
       sequence: event.sequence,
       scope: `${event.soft ? 'soft ' : ''}${describeScope(event.scope)}`,
       issuedAt: event.issuedAt,
       acked: nodes.length - pending.length,
       pending,
+      ...(completedAt === undefined ? {} : { completedAt }),
     });
   }
   return out;

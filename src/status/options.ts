@@ -12,6 +12,8 @@ export const statusRoutesSchema = z.strictObject({
   maxClients: int(1, 10_000).default(64),
   maxDecisions: int(1, 1000).default(50),
   maxPurges: int(1, 1000).default(100),
+  historyIntervalMs: int(100, 600_000).default(5000),
+  historySamples: int(2, 2000).default(120),
 });
 
 export type ResolvedStatusRoutesOptions = Readonly<z.infer<typeof statusRoutesSchema>>;

@@ -51,6 +51,9 @@ export const PAGE_SCRIPT = String.raw`
     return Math.floor(ms / 3600000) + ' h ago';
   }
   function rate(v) { v = num(v); return v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1); }
+  function short(v) { v = num(v); return v === null ? '—' : v === 0 ? '0' : v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e4 ? (v / 1e3).toFixed(0) + 'k' : v >= 1e3 ? (v / 1e3).toFixed(1) + 'k' : rate(v); }
+  function duration(ms) { ms = num(ms); return ms === null ? '—' : ms < 1000 ? Math.round(ms) + ' ms' : ms < 60000 ? (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + ' s' : Math.round(ms / 60000) + ' min'; }
+  function span(ms) { return ms >= 60000 ? Math.round(ms / 60000) + ' min' : (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + ' s'; }
   function loadClass(v) { return v === null ? '' : v >= 0.9 ? 'crit' : v >= 0.7 ? 'hot' : ''; }
   function loadColor(v) { return v >= 0.9 ? '#f97316' : v >= 0.7 ? '#f59e0b' : '#38bdf8'; }
   function project(loc) {
@@ -245,7 +248,22 @@ export const PAGE_SCRIPT = String.raw`
     $('sum-purges-sub').textContent = oldest === null ? 'all applied' : 'oldest issued ' + ago(s.generatedAt - oldest);
   }
 
-  function renderTable(nodes) {
+  // A node's requests/s over the newest samples, scaled to its own peak; an empty box when it has none.
+  function sparkline(values) {
+    var pts = [];
+    var top = 0;
+    arr(values).forEach(function (v, i) { v = num(v); if (v !== null && v >= 0) { pts.push({ i: i, v: v }); top = Math.max(top, v); } });
+    if (pts.length === 0) return el('span', 'spark');
+    var W = 72, H = 18, last = arr(values).length - 1;
+    var svg = svgEl('svg', { class: 'spark', viewBox: '0 0 ' + W + ' ' + H, 'aria-hidden': 'true', 'data-points': pts.length });
+    var xy = pts.map(function (p) { return { x: last > 0 ? p.i / last * W : W, y: H - 1.5 - (top > 0 ? p.v / top : 0) * (H - 3) }; });
+    svg.appendChild(svgEl('path', { d: xy.map(function (p, i) { return (i ? 'L' : 'M') + p.x.toFixed(1) + ' ' + p.y.toFixed(1); }).join('') }));
+    var end = xy[xy.length - 1];
+    svg.appendChild(svgEl('circle', { cx: end.x.toFixed(1), cy: end.y.toFixed(1), r: 1.8 }));
+    return svg;
+  }
+
+  function renderTable(nodes, series) {
     var rows = nodes.map(function (node) {
       var h = health(node.health);
       var tr = el('tr');
@@ -270,7 +288,10 @@ export const PAGE_SCRIPT = String.raw`
       hitc.appendChild(bar(node.hitRatio, 'hit'));
       hitc.appendChild(document.createTextNode(pct(node.hitRatio)));
       tr.appendChild(hitc);
-      tr.appendChild(el('td', 'num', rate(node.requestsPerSecond)));
+      var rc = el('td', 'num');
+      rc.appendChild(sparkline(series.get(str(node.id))));
+      rc.appendChild(document.createTextNode(rate(node.requestsPerSecond)));
+      tr.appendChild(rc);
       var loc = node.location;
       tr.appendChild(el('td', 'num mono muted', loc && num(loc.lat) !== null && num(loc.lon) !== null ? loc.lat.toFixed(1) + ', ' + loc.lon.toFixed(1) : '—'));
       return tr;
@@ -327,17 +348,152 @@ export const PAGE_SCRIPT = String.raw`
     $('purges-empty').hidden = items.length > 0;
   }
 
+  // The history arrives as parallel arrays; each is cut or padded to the length of at, every entry a number or null.
+  function readHistory(raw) {
+    var h = raw && typeof raw === 'object' ? raw : {};
+    var at = arr(h.at).map(num);
+    var n = at.length;
+    function series(v) { var a = arr(v); var out = []; for (var i = 0; i < n; i++) out.push(num(a[i])); return out; }
+    var nodes = new Map();
+    arr(h.nodes).forEach(function (s) { if (s && typeof s === 'object' && !nodes.has(str(s.id))) nodes.set(str(s.id), arr(s.requestsPerSecond)); });
+    return {
+      intervalMs: num(h.intervalMs), capacity: num(h.capacity), at: at,
+      rps: series(h.requestsPerSecond), hit: series(h.hitRatio).map(unit), up: series(h.nodesUp), total: series(h.nodesTotal),
+      purge: series(h.purgeLatencyMs), purges: series(h.purgesCompleted), nodes: nodes
+    };
+  }
+
+  var TREND_H = 64;
+  var TRENDS = {
+    rps: { values: function (h) { return h.rps; }, text: function (h, i) { return rate(h.rps[i]); }, axis: short },
+    hit: { values: function (h) { return h.hit; }, text: function (h, i) { return pct(h.hit[i]); }, axis: pct, ratio: true },
+    up: { values: function (h) { return h.up; }, ref: function (h) { return h.total; }, step: true, axis: function (v) { return String(Math.round(v)); },
+      text: function (h, i) { return h.up[i] === null ? '—' : h.up[i] + ' / ' + (h.total[i] === null ? '?' : h.total[i]); } },
+    purge: { values: function (h) { return h.purge; }, dots: true, axis: duration,
+      text: function (h, i) { return duration(h.purge[i]) + (h.purges[i] > 1 ? ' (slowest of ' + h.purges[i] + ')' : ''); } }
+  };
+  var trendViews = Array.prototype.map.call(document.querySelectorAll('figure.trend'), function (fig) {
+    var svg = fig.querySelector('svg');
+    var view = {
+      fig: fig, def: TRENDS[fig.getAttribute('data-trend')], svg: svg, value: fig.querySelector('.tv'),
+      ymax: fig.querySelector('.ymax'), ymin: fig.querySelector('.ymin'), t0: fig.querySelector('.t0'), t1: fig.querySelector('.t1'),
+      grid: svg.appendChild(svgEl('path', { class: 'grid' })), ref: svg.appendChild(svgEl('path', { class: 'ref' })),
+      area: svg.appendChild(svgEl('path', { class: 'area' })), line: svg.appendChild(svgEl('path', { class: 'line' })),
+      dots: svg.appendChild(svgEl('g', {})), guide: svg.appendChild(svgEl('line', { class: 'guide', visibility: 'hidden' })),
+      pts: [], w: 300, h: null, hoverX: null
+    };
+    // Hover (or touch) reads the sample under the pointer; leaving shows the newest again.
+    fig.querySelector('.plot').addEventListener('pointermove', function (e) {
+      var box = svg.getBoundingClientRect();
+      view.hoverX = (e.clientX - box.left) * (view.w / (box.width || 1));
+      readout(view);
+    });
+    fig.querySelector('.plot').addEventListener('pointerleave', function () { view.hoverX = null; readout(view); });
+    return view;
+  }).filter(function (view) { return view.def; });
+
+  function readout(view) {
+    var h = view.h;
+    var pts = view.pts;
+    var pick = null;
+    if (view.hoverX !== null) pts.forEach(function (p) { if (!pick || Math.abs(p.x - view.hoverX) < Math.abs(pick.x - view.hoverX)) pick = p; });
+    if (pick) {
+      view.guide.setAttribute('x1', pick.x.toFixed(1));
+      view.guide.setAttribute('x2', pick.x.toFixed(1));
+      view.guide.setAttribute('y1', 0);
+      view.guide.setAttribute('y2', TREND_H);
+      view.guide.setAttribute('visibility', 'visible');
+      view.value.textContent = view.def.text(h, pick.i);
+      view.t1.textContent = clock(h.at[pick.i]);
+      return;
+    }
+    view.guide.setAttribute('visibility', 'hidden');
+    var last = pts[pts.length - 1];
+    view.value.textContent = last ? view.def.text(h, last.i) : view.def.dots && h && h.at.length ? 'none completed' : '—';
+    view.t1.textContent = 'now';
+  }
+
+  function drawTrend(view, h) {
+    var def = view.def;
+    var w = Math.round(view.svg.getBoundingClientRect().width) || 300;
+    view.w = w;
+    view.h = h;
+    view.svg.setAttribute('viewBox', '0 0 ' + w + ' ' + TREND_H);
+    var values = def.values(h);
+    var refs = def.ref ? def.ref(h) : [];
+    var times = h.at.filter(function (t) { return t !== null; });
+    var t1 = times.length ? times[times.length - 1] : 0;
+    var spanMs = Math.max(times.length ? t1 - times[0] : 0, h.intervalMs && h.capacity ? h.intervalMs * (h.capacity - 1) : 0);
+    var t0 = t1 - spanMs;
+    var seen = values.filter(function (v, i) { return v !== null && h.at[i] !== null; }).concat(refs.filter(function (v) { return v !== null; }));
+    // Counts and rates from zero; ratios zoomed to their band (a hit ratio moves between 0.85 and 0.95, not 0 and 1).
+    var lo = 0;
+    var hi = seen.length ? Math.max.apply(null, seen) : 1;
+    if (def.ratio) {
+      lo = seen.length ? Math.max(0, Math.min.apply(null, seen) - 0.02) : 0;
+      hi = Math.min(1, hi + 0.02);
+      if (hi - lo < 0.05) { lo = Math.max(0, hi - 0.05); hi = lo + 0.05; }
+    } else {
+      hi = hi > 0 ? hi * 1.12 : 1;
+    }
+    var x = function (t) { return spanMs > 0 ? (t - t0) / spanMs * w : w; };
+    var y = function (v) { return TREND_H - 2 - (v - lo) / (hi - lo) * (TREND_H - 6); };
+    function paths(series, step) {
+      var d = '', area = '', run = [], pts = [];
+      function flush() {
+        if (run.length > 1) area += 'M' + run[0].x.toFixed(1) + ' ' + TREND_H + run.map(function (p) { return 'L' + p.x.toFixed(1) + ' ' + p.y.toFixed(1); }).join('') + 'L' + run[run.length - 1].x.toFixed(1) + ' ' + TREND_H + 'Z';
+        run = [];
+      }
+      series.forEach(function (v, i) {
+        if (v === null || h.at[i] === null) { flush(); return; }
+        var p = { i: i, x: x(h.at[i]), y: y(v) };
+        if (step && run.length) {
+          var prev = run[run.length - 1];
+          if (prev.y !== p.y) { run.push({ x: p.x, y: prev.y }); d += 'L' + p.x.toFixed(1) + ' ' + prev.y.toFixed(1); }
+        }
+        d += (run.length ? 'L' : 'M') + p.x.toFixed(1) + ' ' + p.y.toFixed(1);
+        run.push(p);
+        pts.push(p);
+      });
+      flush();
+      return { d: d, area: area, pts: pts };
+    }
+    var main = paths(values, def.step);
+    // Purge latencies are events, not a level: dots, with nothing drawn between them.
+    view.line.setAttribute('d', def.dots ? '' : main.d);
+    view.area.setAttribute('d', def.dots ? '' : main.area);
+    view.ref.setAttribute('d', def.ref ? paths(refs, true).d : '');
+    view.grid.setAttribute('d', 'M0 ' + y(lo).toFixed(1) + 'H' + w + 'M0 ' + ((y(lo) + y(hi)) / 2).toFixed(1) + 'H' + w + 'M0 ' + y(hi).toFixed(1) + 'H' + w);
+    var marks = def.dots ? main.pts : main.pts.slice(-1);
+    view.dots.replaceChildren.apply(view.dots, marks.map(function (p) { return svgEl('circle', { class: 'dot', cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: def.dots ? 3 : 2.6 }); }));
+    view.pts = main.pts;
+    view.fig.setAttribute('data-points', String(main.pts.length));
+    view.ymax.textContent = seen.length ? def.axis(hi) : '';
+    view.ymin.textContent = seen.length ? def.axis(lo) : '';
+    view.t0.textContent = spanMs > 0 ? '−' + span(spanMs) : '';
+    view.svg.setAttribute('aria-label', view.fig.querySelector('.k').firstChild.textContent + ': ' + main.pts.length + ' samples' + (main.pts.length ? ', newest ' + def.text(h, main.pts[main.pts.length - 1].i) : ''));
+    readout(view);
+  }
+
+  function renderTrends(h) {
+    trendViews.forEach(function (view) { drawTrend(view, h); });
+    var windowMs = h.intervalMs && h.capacity ? h.intervalMs * h.capacity : 0;
+    $('trend-window').textContent = windowMs ? 'last ' + span(windowMs) + ', one sample every ' + span(h.intervalMs) + (h.at.length < h.capacity ? ' (' + h.at.length + ' so far)' : '') : 'no history from this server';
+  }
+
   function render(raw) {
     var s = raw && typeof raw === 'object' ? raw : {};
     var snap = {
       generatedAt: num(s.generatedAt) || Date.now(),
       nodes: arr(s.nodes).filter(function (n) { return n && typeof n === 'object'; }),
       decisions: arr(s.decisions).filter(function (d) { return d && typeof d === 'object'; }),
-      purges: arr(s.purges).filter(function (p) { return p && typeof p === 'object'; })
+      purges: arr(s.purges).filter(function (p) { return p && typeof p === 'object'; }),
+      history: readHistory(s.history)
     };
     renderMap(snap.nodes);
     renderCards(snap);
-    renderTable(snap.nodes);
+    renderTrends(snap.history);
+    renderTable(snap.nodes, snap.history.nodes);
     renderDecisions(snap);
     renderPurges(snap);
     $('generated').textContent = clock(snap.generatedAt) + ' UTC';

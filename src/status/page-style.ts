@@ -38,6 +38,30 @@ h2 { font-size: 13px; margin: 0; color: var(--muted); text-transform: uppercase;
 .legend i.up { background: var(--up); } .legend i.down { background: var(--down); } .legend i.unknown { background: var(--unknown); }
 .legend i.ring { background: none; border: 2px solid var(--accent); width: 11px; height: 11px; }
 .legend i.square { border-radius: 2px; background: var(--muted); }
+.trends { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 14px; }
+.trend { margin: 0; min-width: 0; background: var(--panel-2); border: 1px solid var(--border); border-radius: 10px; padding: 8px 12px 6px; }
+.trend[data-trend="rps"] { --c: var(--accent); } .trend[data-trend="hit"] { --c: #a78bfa; }
+.trend[data-trend="up"] { --c: var(--up); } .trend[data-trend="purge"] { --c: var(--warn); }
+.trend figcaption { display: flex; justify-content: space-between; align-items: baseline; gap: 10px; }
+.trend .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .6px; min-width: 0; }
+.trend .k small { display: block; color: var(--faint); font-size: 11px; text-transform: none; letter-spacing: 0; }
+.trend .tv { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; color: var(--c); }
+.trend .plot { position: relative; margin-top: 6px; cursor: crosshair; }
+.trend svg { display: block; width: 100%; height: 64px; overflow: visible; }
+.trend .grid { stroke: rgba(255,255,255,.06); stroke-width: 1; }
+.trend .area { fill: var(--c); opacity: .14; stroke: none; }
+.trend .line { fill: none; stroke: var(--c); stroke-width: 1.7; stroke-linejoin: round; stroke-linecap: round; }
+.trend .ref { fill: none; stroke: var(--faint); stroke-width: 1; stroke-dasharray: 3 3; }
+.trend .dot { fill: var(--c); stroke: var(--panel-2); stroke-width: 1; }
+.trend .guide { stroke: var(--muted); stroke-width: 1; }
+.trend .ymax, .trend .ymin { position: absolute; left: 2px; font-size: 10.5px; color: var(--faint); font-variant-numeric: tabular-nums; pointer-events: none; }
+.trend .ymax { top: -2px; } .trend .ymin { bottom: -2px; }
+.trend .collecting { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; color: var(--faint); font-size: 12px; }
+.trend:not([data-points="0"]) .collecting { display: none; }
+.trend .axis { display: flex; justify-content: space-between; color: var(--faint); font-size: 11px; margin-top: 3px; font-variant-numeric: tabular-nums; }
+.spark { display: inline-block; width: 72px; height: 18px; vertical-align: middle; margin-right: 8px; overflow: visible; }
+.spark path { fill: none; stroke: var(--accent); stroke-width: 1.3; stroke-linejoin: round; }
+.spark circle { fill: var(--accent); }
 .map-wrap { position: relative; border-radius: 10px; overflow: hidden; border: 1px solid var(--border); }
 #map { display: block; width: 100%; height: auto; background: var(--sea); }
 #map .graticule { fill: none; stroke: var(--grid); stroke-width: .8; }
@@ -107,5 +131,5 @@ footer { color: var(--faint); font-size: 12px; padding: 10px 28px 22px; max-widt
 footer a { color: var(--muted); }
 /* Motion is decoration: honour the operator's setting, and spare busy machines the repaints. */
 @media (prefers-reduced-motion: reduce) { .conn .pulse, #map .node .halo { animation: none !important; } }
-@media (max-width: 1000px) { .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 1000px) { .cards, .trends { grid-template-columns: repeat(2, minmax(0, 1fr)); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 `;

@@ -24,6 +24,23 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#0a0f1c" stroke="#38bdf8" stroke-width="1.5"/><circle cx="8" cy="8" r="3" fill="#22c55e"/></svg>',
 )}`;
 
+/** The trend charts, in page order; the script finds each by `data-trend` and draws its series. */
+const TRENDS = [
+  { id: 'rps', label: 'Requests/s', hint: 'sum of all nodes' },
+  { id: 'hit', label: 'Hit ratio', hint: 'mean of reporting nodes' },
+  { id: 'up', label: 'Nodes up', hint: 'dashed: all nodes' },
+  { id: 'purge', label: 'Purge latency', hint: 'issued → acked by every live node' },
+] as const;
+
+function trendFigure(trend: (typeof TRENDS)[number]): string {
+  const label = escapeHtml(trend.label);
+  return `      <figure class="trend" id="trend-${trend.id}" data-trend="${trend.id}" data-points="0">
+        <figcaption><span class="k">${label}<small>${escapeHtml(trend.hint)}</small></span><span class="tv">–</span></figcaption>
+        <div class="plot"><svg role="img" aria-label="${label} over the last minutes"></svg><span class="ymax"></span><span class="ymin"></span><span class="collecting">collecting samples…</span></div>
+        <div class="axis"><span class="t0"></span><span class="t1">now</span></div>
+      </figure>`;
+}
+
 /**
  * Builds the page once (at server start): everything but the embedded snapshot is fixed,
  * so each request only serialises the snapshot between two cached halves.
@@ -57,6 +74,12 @@ export function createStatusPageTemplate(parts: StatusPageParts): StatusPageTemp
     <div class="card"><div class="k">Hit ratio</div><div class="v" id="sum-hit">–</div><div class="s" id="sum-hit-sub"></div></div>
     <div class="card"><div class="k">Recent decisions</div><div class="v" id="sum-decisions">–</div><div class="s" id="sum-decisions-sub"></div></div>
     <div class="card"><div class="k">Purges in flight</div><div class="v" id="sum-purges">–</div><div class="s" id="sum-purges-sub"></div></div>
+  </section>
+  <section class="panel" aria-label="Trends">
+    <div class="panel-head"><h2>Trends</h2><span class="legend" id="trend-window">collecting samples</span></div>
+    <div class="trends">
+${TRENDS.map(trendFigure).join('\n')}
+    </div>
   </section>
   <section class="panel" aria-label="Fleet map">
     <div class="panel-head"><h2>Fleet map</h2>

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, createSilentLogger, type Registry } from '../telemetry/index.js';
 import { StatusError, StatusErrorCode } from './errors.js';
 import { EventStreamHub } from './event-stream.js';
+import { StatusHistoryRecorder } from './history.js';
 import { parseOptions, statusRoutesSchema, type ResolvedStatusRoutesOptions } from './options.js';
 import { createStatusPageTemplate } from './page.js';
 import type { StatusHandler, StatusRoute, StatusRoutes, StatusRoutesOptions, StatusSnapshot, StatusSource } from './types.js';
@@ -48,7 +49,7 @@ export function createStatusRoutes(source: StatusSource, options: StatusRoutesOp
   }
   const template = createStatusPageTemplate({ title: settings.title, landOutline, jsonPath: STATUS_PATHS.json, eventsPath: STATUS_PATHS.events });
 
-  const snapshot = (): StatusSnapshot => {
+  const fresh = (): StatusSnapshot => {
     try {
       return boundSnapshot(source.snapshot(), settings);
     } catch (cause) {
@@ -56,6 +57,25 @@ export function createStatusRoutes(source: StatusSource, options: StatusRoutesOp
       throw new StatusError(StatusErrorCode.SnapshotFailed, 'the status source could not produce a snapshot', { cause });
     }
   };
+  const history = new StatusHistoryRecorder({ intervalMs: settings.historyIntervalMs, capacity: settings.historySamples, maxPurges: settings.maxPurges });
+  const snapshot = (): StatusSnapshot => {
+    const current = fresh();
+    history.observe(current);
+    return { ...current, history: history.view() };
+  };
+  // The history samples whether anyone watches or not, so a page opened during an incident
+  // shows the minutes before it. One cheap in-memory snapshot per interval.
+  let samplingFails = false;
+  const sampler = setInterval(() => {
+    try {
+      history.sample(fresh());
+      samplingFails = false;
+    } catch (err) {
+      if (!samplingFails) logger.warn({ err }, 'status history skips samples while the source fails');
+      samplingFails = true;
+    }
+  }, settings.historyIntervalMs);
+  sampler.unref();
 
   const hub = new EventStreamHub({
     intervalMs: settings.intervalMs,
@@ -75,7 +95,7 @@ export function createStatusRoutes(source: StatusSource, options: StatusRoutesOp
     } catch (err) {
       // Serve the page anyway: it retries through its stream and shows what arrives.
       logger.warn({ err }, 'status page served without an initial snapshot');
-      body = template.render({ generatedAt: Date.now(), nodes: [], decisions: [], purges: [] });
+      body = template.render({ generatedAt: Date.now(), nodes: [], decisions: [], purges: [], history: history.view() });
     }
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
@@ -136,7 +156,10 @@ export function createStatusRoutes(source: StatusSource, options: StatusRoutesOp
       route.handler(req, res);
       return true;
     },
-    close: () => hub.close(),
+    close: () => {
+      clearInterval(sampler);
+      hub.close();
+    },
   };
 }
 
@@ -152,7 +175,8 @@ function requestPath(target: string | undefined): string {
 
 /**
  * Cap what is sent and tolerate a sloppy source: lists that are not arrays become empty,
- * so one bad field cannot take the page down.
+ * so one bad field cannot take the page down. Whatever `history` the source set is dropped:
+ * the routes keep their own.
  */
 function boundSnapshot(snapshot: StatusSnapshot, settings: ResolvedStatusRoutesOptions): StatusSnapshot {
   const list = <T>(value: T[] | undefined, max: number): T[] => (Array.isArray(value) ? value.slice(0, max) : []);

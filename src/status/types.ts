@@ -65,6 +65,43 @@ export interface StatusPurge {
   acked: number;
   /** Ids of the nodes that have not yet. */
   pending: string[];
+  /**
+   * Epoch ms when every live node had acknowledged it, when the source knows (the fleet
+   * source: the poll that first saw it complete). The history's purge latency uses it.
+   */
+  completedAt?: number;
+}
+
+/** One node's requests/s over the newest samples of the history. */
+export interface StatusNodeHistory {
+  id: string;
+  /** Aligned with the END of `StatusHistory.at` (it may be shorter); null where the node reported nothing. */
+  requestsPerSecond: (number | null)[];
+}
+
+/**
+ * Recent fleet-wide samples, oldest first, one per `intervalMs`, as parallel arrays (compact
+ * on the wire). Every array but `nodes` has one entry per `at`.
+ */
+export interface StatusHistory {
+  /** Sampling period, ms. */
+  intervalMs: number;
+  /** Samples kept at most (the window is `capacity × intervalMs`). */
+  capacity: number;
+  /** Epoch ms of each sample. */
+  at: number[];
+  /** Sum of the nodes' requests/s; null when no node reported any. */
+  requestsPerSecond: (number | null)[];
+  /** Mean hit ratio 0..1 of the nodes that report one; null when none does. */
+  hitRatio: (number | null)[];
+  nodesUp: number[];
+  nodesTotal: number[];
+  /** Slowest purge completion (issue to acknowledged by every live node) since the previous sample, ms; null when none completed. */
+  purgeLatencyMs: (number | null)[];
+  /** Purges completed since the previous sample. */
+  purgesCompleted: number[];
+  /** Per-node requests/s for the newest samples (at most NODE_HISTORY_SAMPLES) of the first nodes that report it. */
+  nodes: StatusNodeHistory[];
 }
 
 export interface StatusSnapshot {
@@ -75,6 +112,8 @@ export interface StatusSnapshot {
   decisions: StatusDecision[];
   /** Purges in flight, any order; the page shows at most `maxPurges` of them. */
   purges: StatusPurge[];
+  /** Set by the status routes (a source need not provide it): recent samples for the trend charts. */
+  history?: StatusHistory;
 }
 
 /**
@@ -104,6 +143,10 @@ export interface StatusRoutesOptions {
   maxDecisions?: number;
   /** Purges shown (and sent). Default 100. */
   maxPurges?: number;
+  /** How often the history takes a sample, ms (whether anyone watches or not). Default 5000. */
+  historyIntervalMs?: number;
+  /** Samples the history keeps. Default 120 (ten minutes at the default interval). */
+  historySamples?: number;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Where the room's metrics are registered; none when omitted. */

@@ -168,6 +168,47 @@ export function demoFleet(now = Date.now()): Omit<StatusSnapshot, 'generatedAt'>
   };
 }
 
+export interface FleetMotion {
+  /** Stop, put the fleet's nodes and purges back as they were, and notify. */
+  stop(): void;
+}
+
+/**
+ * Makes a demo fleet move, for the trend charts: requests/s and hit ratios drift along slow
+ * waves (deterministic, no randomness), edge-gru-1 drops out now and then, and short-lived
+ * purges come and go (each leaves the in-flight list after 0.3–1.1 s of ticks).
+ */
+export function moveFleet(source: TestStatusSource, fleet: Omit<StatusSnapshot, 'generatedAt'>, tickMs = 100): FleetMotion {
+  let tick = 0;
+  let sequence = 2000;
+  const temporary: { purge: StatusPurge; until: number }[] = [];
+  const timer = setInterval(() => {
+    tick++;
+    source.nodes = fleet.nodes.map((node, i) => {
+      if (node.requestsPerSecond === undefined) return node;
+      const wave = 1 + 0.18 * Math.sin(tick / 9 + i) + 0.06 * Math.sin(tick / 2.3 + 2 * i);
+      const hitRatio = node.hitRatio === undefined ? undefined : Math.min(0.995, node.hitRatio + 0.03 * Math.sin(tick / 7 + i));
+      const down = node.id === 'edge-gru-1' && tick % 40 >= 15 && tick % 40 < 25;
+      return { ...node, requestsPerSecond: Math.round(node.requestsPerSecond * wave), hitRatio, ...(down ? { health: 'down' as const, healthDetail: 'timeout' } : {}) };
+    });
+    if (tick % 12 === 0) {
+      const at = Date.now();
+      temporary.push({ purge: { sequence: ++sequence, scope: `tag wave-${sequence}`, issuedAt: at, acked: 12, pending: ['edge-syd-1'] }, until: tick + 3 + (sequence % 5) * 2 });
+    }
+    while (temporary.length > 0 && temporary[0]!.until <= tick) temporary.shift();
+    source.purges = [...fleet.purges, ...temporary.map((entry) => entry.purge)];
+    source.notify();
+  }, tickMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      source.nodes = fleet.nodes;
+      source.purges = fleet.purges;
+      source.notify();
+    },
+  };
+}
+
 /** Strings that would run script or break markup if the page ever used them as HTML. */
 export const HOSTILE = {
   id: '<img src=x onerror="window.__pwned=1">',
@@ -180,7 +221,7 @@ export const HOSTILE = {
 export function hostileFleet(now = Date.now()): Omit<StatusSnapshot, 'generatedAt'> {
   return {
     nodes: [
-      node(HOSTILE.id, HOSTILE.region, 'edge', '203.0.113.66', [48.2, 16.37], 'up', 0.5, 0.5),
+      node(HOSTILE.id, HOSTILE.region, 'edge', '203.0.113.66', [48.2, 16.37], 'up', 0.5, 0.5, 120),
       node('edge-ok-1', 'eu-west', 'edge', '203.0.113.67', [40.4, -3.7], 'up', 0.1, 0.9),
     ],
     decisions: [{ at: now, id: 'd-hostile', name: HOSTILE.name, client: HOSTILE.id, answers: [HOSTILE.id], trace: [HOSTILE.step] }],

@@ -117,6 +117,35 @@ test('purges: pending nodes from the acks, finished ones linger, then go', async
   assert.deepEqual(quick.snapshot().purges, [], 'finished purges past the linger time are not in flight');
 });
 
+test('purges: the poll that sees every live node ack stamps completedAt, and lingering counts from it', async (t) => {
+  const { engine, health, store, decisions } = setup();
+  t.after(() => store.close());
+  await store.heartbeat(INFO, LOAD, 60_000);
+  // Issued long ago: lingering from the issue time would hide it the moment it completes.
+  const issuedAt = Date.now() - 5 * 60_000;
+  const batch = await store.publish([{ scope: { kind: 'site', host: 'shop.test' }, soft: false }], issuedAt);
+  const [sequence] = batch.events.map((e) => e.sequence) as [number];
+  const source = createFleetStatusSource({ engine, health, meta: store, decisions, pollMs: 60_000, purgeLingerMs: 60_000 });
+  t.after(() => source.close());
+  await source.refresh();
+  const [pending] = source.snapshot().purges;
+  assert.deepEqual(pending?.pending, ['edge-na-1']);
+  assert.equal(pending?.completedAt, undefined);
+
+  const before = Date.now();
+  await store.ack({ nodeId: 'edge-na-1', sequence, streamId: batch.id, at: Date.now() });
+  await source.refresh();
+  const [done] = source.snapshot().purges;
+  assert.deepEqual(done?.pending, [], 'still listed: completed just now');
+  assert.ok(done?.completedAt !== undefined && done.completedAt >= before && done.completedAt <= Date.now(), `completedAt ${done?.completedAt}`);
+
+  // A source that first reads it already complete cannot know when that happened.
+  const late = createFleetStatusSource({ engine, health, meta: store, decisions, pollMs: 60_000, purgeLingerMs: 10 * 60_000 });
+  t.after(() => late.close());
+  await late.refresh();
+  assert.equal(late.snapshot().purges[0]?.completedAt, undefined);
+});
+
 test('decisions: sampled queries are traced off the hot path, with ids, and notify', async (t) => {
   const { engine, health, store, decisions } = setup();
   t.after(() => store.close());

@@ -268,12 +268,61 @@ test('an unserialisable snapshot and a throwing subscribe() do not take anything
 
 test('options are checked once, with every bad one named', () => {
   assert.throws(
-    () => createStatusRoutes(new TestStatusSource(demoFleet()), { intervalMs: 5, maxClients: 0, bogus: true } as never),
+    () => createStatusRoutes(new TestStatusSource(demoFleet()), { intervalMs: 5, maxClients: 0, historySamples: 1, bogus: true } as never),
     (err: unknown) =>
       err instanceof StatusError &&
       err.code === 'MERIDIAN_E_STATUS_OPTIONS_INVALID' &&
       /intervalMs/.test(err.message) &&
       /maxClients/.test(err.message) &&
+      /historySamples/.test(err.message) &&
       /bogus/.test(err.message),
   );
+});
+
+test('the history is sampled with nobody watching and carried by /v1/status and the event stream', async (t) => {
+  const source = new TestStatusSource(demoFleet());
+  const server = await serveForTest(t, source, { historyIntervalMs: 100, historySamples: 5, intervalMs: 100 });
+  const first = (await (await fetch(`${server.url}/v1/status`)).json()) as StatusSnapshot;
+  assert.equal(first.history?.intervalMs, 100);
+  assert.equal(first.history?.capacity, 5);
+
+  // No stream is open: the samples still come, bounded by the capacity.
+  await waitFor(() => source.snapshots >= 8, 'the sampler to take snapshots');
+  const fleet = demoFleet().nodes;
+  const fleetRps = fleet.reduce((sum, n) => sum + (n.requestsPerSecond ?? 0), 0);
+  const hits = fleet.flatMap((n) => (n.hitRatio === undefined ? [] : [n.hitRatio]));
+  const body = (await (await fetch(`${server.url}/v1/status`)).json()) as StatusSnapshot;
+  const history = body.history!;
+  assert.equal(history.at.length, 5);
+  assert.ok(history.at.every((at, i) => i === 0 || at >= history.at[i - 1]!), 'oldest first');
+  assert.deepEqual(history.requestsPerSecond, Array(5).fill(fleetRps));
+  assert.deepEqual(history.nodesUp, Array(5).fill(10));
+  assert.deepEqual(history.nodesTotal, Array(5).fill(13));
+  assert.equal(history.hitRatio[0], Math.round((hits.reduce((a, b) => a + b, 0) / hits.length) * 1e4) / 1e4);
+  assert.equal(history.nodes.length, 10, 'the nodes that report requests/s');
+  assert.deepEqual(history.nodes[0], { id: 'edge-fra-1', requestsPerSecond: Array(5).fill(1840) });
+
+  // A purge that leaves the in-flight list shows up as a latency sample, on the stream too.
+  const events = await openEvents(t, `${server.url}/v1/status/events`);
+  await events.next(isSnapshot);
+  source.purges = source.purges.filter((p) => p.sequence !== 1042);
+  source.notify();
+  const carried = snapshotOf(await events.next((block) => isSnapshot(block) && (snapshotOf(block).history?.purgesCompleted.some((n) => n > 0) ?? false)));
+  const latency = carried.history!.purgeLatencyMs.find((ms) => ms !== null);
+  assert.ok(latency !== undefined && latency !== null && latency >= 1300 && latency < 60_000, `latency ${latency}`);
+});
+
+test("a source's own history is ignored, and history sampling stops with close()", async (t) => {
+  const source = new TestStatusSource(demoFleet());
+  const sneaky = { snapshot: () => ({ ...source.snapshot(), history: { at: ['<script>'] } }) as unknown as StatusSnapshot };
+  const routes = createStatusRoutes(sneaky, { historyIntervalMs: 100 });
+  const base = await mountForTest(t, routes, (req, res) => {
+    if (!routes.handle(req, res)) res.writeHead(404).end();
+  });
+  const body = (await (await fetch(`${base}/v1/status`)).json()) as StatusSnapshot;
+  assert.deepEqual(body.history?.at, []);
+  routes.close();
+  const count = source.snapshots;
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  assert.equal(source.snapshots, count, 'no sampling after close()');
 });
