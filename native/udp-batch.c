@@ -224,9 +224,12 @@ static void on_readable(uv_poll_t* poll, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-static batch_socket* unwrap(napi_env env, napi_value object) {
+/* The call's first `count` arguments into argv; the socket the first one wraps, or NULL. */
+static batch_socket* socket_argument(napi_env env, napi_callback_info info, size_t count, napi_value* argv) {
+  size_t argc = count;
   void* data = NULL;
-  if (napi_unwrap(env, object, &data) != napi_ok) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < count) return NULL;
+  if (napi_unwrap(env, argv[0], &data) != napi_ok) return NULL;
   return data;
 }
 
@@ -339,10 +342,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 
 /* start(socket, onBatch, responses): begin delivering batches. */
 static napi_value js_start(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = argc == 3 ? unwrap(env, argv[0]) : NULL;
+  batch_socket* s = socket_argument(env, info, 3, argv);
   if (s == NULL || s->fd < 0 || s->poll != NULL) {
     napi_throw_error(env, "ERR_MERIDIAN_UDP", "start(socket, onBatch, responses) needs an open socket not yet started");
     return NULL;
@@ -376,10 +377,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
 
 /* close(socket): stop and close; the callbacks are released so nothing keeps them alive. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = argc == 1 ? unwrap(env, argv[0]) : NULL;
+  batch_socket* s = socket_argument(env, info, 1, argv);
   if (s != NULL) {
     stop_socket(s);
     release_callbacks(s);

@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { removeDir } from '../helpers/redis.js';
+import { startHealthNode, twoNodeRoutingYaml } from '../routing/support.js';
 import { buildQuery, decode } from './helpers.js';
 
 const CLIENTS = 32;
@@ -25,36 +26,6 @@ $TTL 300
 ns1  A   192.0.2.1
 www  A   ${www}
 `;
-
-const routingFile = (healthPort: number): string => `
-edge:
-  type: A
-  ttl: 30
-  values: [127.0.0.1, 127.0.0.2]
-  dynamic:
-    pools:
-      main:
-        values:
-          - { value: 127.0.0.1, weight: 50 }
-          - { value: 127.0.0.2, weight: 50 }
-    rules:
-      - pool: main
-  octodns:
-    healthcheck: { path: /_meridian/health, port: ${healthPort}, protocol: HTTP, host: edge.cdn.test }
-  meridian:
-    healthcheck: { interval: 0.1, timeout: 0.1, up_threshold: 2, down_threshold: 2 }
-`;
-
-/** A cache node stand-in whose health endpoint can be switched off. */
-async function startNode(host: string, port: number): Promise<{ server: Server; healthy: { value: boolean } }> {
-  const healthy = { value: true };
-  const server = createServer((_req, res) => res.writeHead(healthy.value ? 200 : 503).end());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return { server, healthy };
-}
 
 function ask(socket: Socket, port: number, name: string, id: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -102,9 +73,9 @@ describe('meridian dns --udp-threads 2', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meridian-udp-threads-'));
     const healthPort = await freePort('127.0.0.1');
-    for (const host of ['127.0.0.1', '127.0.0.2']) nodes.push(await startNode(host, healthPort));
+    for (const host of ['127.0.0.1', '127.0.0.2']) nodes.push(await startHealthNode(host, healthPort));
     writeFileSync(join(dir, 'cdn.test.zone'), zoneFile('192.0.2.10'));
-    writeFileSync(join(dir, 'cdn.test.yaml'), routingFile(healthPort));
+    writeFileSync(join(dir, 'cdn.test.yaml'), twoNodeRoutingYaml(healthPort, { weights: [50, 50] }));
     port = await freePort();
     http = await freePort();
     child = spawn(process.execPath, [cliPath(), 'dns', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${http}`, '--udp-threads', '2', '--no-watch'], {
@@ -118,6 +89,8 @@ describe('meridian dns --udp-threads 2', () => {
       if (child.exitCode !== null) throw new Error(`meridian dns exited (${child.exitCode}): ${output}`);
       return output.includes('answering UDP on 2 threads');
     }, 20_000);
+    // The HTTP API comes up after the threads.
+    await until('the HTTP API answers', () => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false));
     sockets = await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         const socket = createSocket('udp4');
@@ -132,9 +105,15 @@ describe('meridian dns --udp-threads 2', () => {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      // A clean stop is the CLI test's business; here it only must not outlive the test.
+      const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(stuck);
     }
-    for (const node of nodes) node.server.close();
+    for (const node of nodes) {
+      node.server.close();
+      node.server.closeAllConnections();
+    }
     removeDir(dir);
   });
 

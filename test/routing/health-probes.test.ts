@@ -1,29 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { HealthTracker, ProbeManager } from '../../src/fleet/index.js';
 import { syncProbes } from '../../src/routing/index.js';
 import { freePort } from '../helpers/ports.js';
-import { answerTexts, engineFor, question } from './support.js';
-
-/** A cache node stand-in: a real HTTP server whose health endpoint can be switched. */
-async function startNode(host: string, port: number): Promise<{ server: Server; healthy: { value: boolean }; hits: { value: number } }> {
-  const healthy = { value: true };
-  const hits = { value: 0 };
-  const server = createServer((req, res) => {
-    if (req.url === '/_meridian/health') {
-      hits.value++;
-      res.writeHead(healthy.value ? 200 : 503).end(healthy.value ? 'ok' : 'draining');
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return { server, healthy, hits };
-}
+import { answerTexts, engineFor, question, startHealthNode, twoNodeRoutingYaml } from './support.js';
 
 async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<number> {
   const start = Date.now();
@@ -36,13 +16,13 @@ async function until(what: string, check: () => boolean, timeoutMs = 8000): Prom
 
 test('real HTTP nodes going down and up change the answers', async (t) => {
   const port = await freePort('127.0.0.1');
-  const a = await startNode('127.0.0.1', port);
+  const a = await startHealthNode('127.0.0.1', port);
   t.after(() => a.server.close());
-  const b = await startNode('127.0.0.2', port);
+  const b = await startHealthNode('127.0.0.2', port);
   t.after(() => b.server.close());
 
   const health = new HealthTracker();
-  const routed = engineFor(nodesYaml(port), { health });
+  const routed = engineFor(twoNodeRoutingYaml(port, { weights: [100, 1], bodyMatch: 'ok' }), { health });
   const manager = new ProbeManager({ tracker: health });
   t.after(() => manager.close());
   const unsync = syncProbes(routed, manager, (err) => assert.fail(String(err)));
@@ -73,24 +53,3 @@ test('real HTTP nodes going down and up change the answers', async (t) => {
     return d.trace.some((l) => l.step === 'all-down' && l.reason.startsWith('policy all'));
   });
 });
-
-function nodesYaml(port: number): string {
-  return `
-edge:
-  type: A
-  ttl: 30
-  values: [127.0.0.1, 127.0.0.2]
-  dynamic:
-    pools:
-      main:
-        values:
-          - { value: 127.0.0.1, weight: 100 }
-          - { value: 127.0.0.2, weight: 1 }
-    rules:
-      - pool: main
-  octodns:
-    healthcheck: { path: /_meridian/health, port: ${port}, protocol: HTTP, host: edge.cdn.test }
-  meridian:
-    healthcheck: { interval: 0.1, timeout: 0.1, up_threshold: 2, down_threshold: 2, body_match: ok }
-`;
-}
