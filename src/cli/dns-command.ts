@@ -43,7 +43,7 @@ export function registerDnsCommand(program: Command): void {
     .option('--geoip <path|geolite2>', 'MaxMind database for routed names')
     .option('--edns-payload <bytes>', 'EDNS UDP payload size to advertise (512-4096)', '1232')
     .option('--nsid <text>', 'server identifier returned to NSID queries (RFC 5001)')
-    .option('--cookie-secret <hex>', '128-bit secret (32 hex digits) for RFC 9018 DNS cookies, shared across an anycast set; default: random per process')
+    .option('--cookie-secret <hex>', 'secret for DNS cookies shared across an anycast set: 32 hex digits (RFC 9018, interoperable) up to 128; default: random per process')
     .addOption(new Option('--udp-io <mode>', 'UDP path: batched (native recvmmsg/sendmmsg), dgram (node:dgram) or auto (batched when its addon is built)').choices(UDP_IO_MODES).default('auto'))
     .option('--udp-threads <n>', 'threads answering UDP on every --listen address (SO_REUSEPORT; needs batched UDP); TCP, HTTP and probes stay on the main one', threadCount, 1)
     .option('--no-watch', 'do not reload zone files when they change (SIGHUP still reloads)')

@@ -20,11 +20,12 @@ export const dnsServerConfigSchema = z.strictObject({
   /** RFC 5001 server identifier returned to queries that carry an empty NSID option. */
   nsid: z.string().min(1).max(128).optional(),
   /**
-   * Hex secret (128 bits, the SipHash-2-4 key of RFC 9018) for RFC 7873 server cookies. Servers of
-   * one anycast set share it so a resolver's cookie stays valid across them, whatever software they
-   * run; by default each process draws its own.
+   * Hex secret for RFC 7873 server cookies. Servers of one anycast set share it so a resolver's
+   * cookie stays valid across them; 32 hex digits (the 128-bit SipHash-2-4 key of RFC 9018) make
+   * the cookies valid for BIND, Knot and PowerDNS servers sharing it too; longer ones (up to 64
+   * bytes) only among Meridian servers. By default each process draws its own.
    */
-  cookieSecret: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (a 128-bit SipHash-2-4 key, as RFC 9018 and BIND\'s cookie-secret use)').optional(),
+  cookieSecret: z.string().regex(/^([0-9a-fA-F]{2}){16,64}$/, 'must be 32-128 hex digits (32 for an RFC 9018 SipHash-2-4 key other servers can share)').optional(),
   /**
    * How UDP datagrams reach the responder: `batched` (native recvmmsg/sendmmsg, one JavaScript
    * call per batch), `dgram` (node:dgram, one call per datagram), or `auto` (batched when the addon

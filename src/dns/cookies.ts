@@ -6,6 +6,7 @@
  * PowerDNS alike) accept each other's cookies.
  * We never enforce cookies (no BADCOOKIE); we hand them out so resolvers can.
  */
+import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import siphash from 'siphash';
@@ -26,8 +27,11 @@ export class CookieMaker {
     secret: Buffer,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
-    if (secret.length !== COOKIE_SECRET_LENGTH) throw new RangeError(`a cookie secret is ${COOKIE_SECRET_LENGTH} bytes, got ${secret.length}`);
-    this.key = Uint32Array.from([0, 4, 8, 12], (at) => secret.readUInt32LE(at));
+    if (secret.length < COOKIE_SECRET_LENGTH) throw new RangeError(`a cookie secret has at least ${COOKIE_SECRET_LENGTH} bytes, got ${secret.length}`);
+    // A 128-bit secret is the SipHash key itself, as other RFC 9018 servers use it; a longer one
+    // (accepted before cookies were RFC 9018's) is folded to 128 bits, valid among Meridian servers.
+    const key = secret.length === COOKIE_SECRET_LENGTH ? secret : createHash('sha256').update(secret).digest().subarray(0, COOKIE_SECRET_LENGTH);
+    this.key = Uint32Array.from([0, 4, 8, 12], (at) => key.readUInt32LE(at));
   }
 
   /** Writes our server cookie for this client cookie and address at `out[off..off+16)`. */

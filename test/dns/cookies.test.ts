@@ -21,7 +21,16 @@ describe('DNS cookies (RFC 9018)', () => {
     });
   }
 
-  it('refuses a secret that is not 128 bits', () => {
-    assert.throws(() => new CookieMaker(Buffer.alloc(32)), /16 bytes, got 32/);
+  it('refuses a secret under 128 bits; folds a longer one to a 128-bit key, the same every time', () => {
+    assert.throws(() => new CookieMaker(Buffer.alloc(8)), /at least 16 bytes, got 8/);
+    const cookie = (secret: Buffer): string => {
+      const out = Buffer.alloc(16);
+      new CookieMaker(secret, () => 1559731985).write(out, 0, Buffer.from('2464c4abcf10c957', 'hex'), '198.51.100.100');
+      return out.toString('hex');
+    };
+    const long = Buffer.from('e5e973e5a6b2a43f48e7dc849e37bfcf00112233445566778899aabbccddeeff', 'hex');
+    assert.equal(cookie(long), cookie(Buffer.from(long)), 'deterministic, so servers sharing it agree');
+    assert.notEqual(cookie(long), cookie(long.subarray(0, 16)), 'not just the first 16 bytes');
+    assert.match(cookie(long), /^010000005cf79f11[0-9a-f]{16}$/);
   });
 });
