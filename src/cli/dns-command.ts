@@ -110,7 +110,6 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
     import('../routing/index.js'),
     import('../status/index.js'),
   ]);
-  const { startDnsThreads } = await import('./dns-threads.js');
   if (options.udpThreads > 1 && options.udpIo === 'dgram') {
     throw new DnsError(DnsErrorCode.CONFIG, '--udp-threads above 1 needs batched UDP: node:dgram cannot share a port between threads on Node 20', {
       hint: 'drop --udp-io dgram, or use --udp-threads 1',
@@ -136,23 +135,23 @@ async function runDns(options: DnsCommandOptions): Promise<void> {
 
   const threaded = options.udpThreads > 1;
   // Every thread hands out cookies a resolver can bring back to any other: one secret per process.
-  const cookieSecret = options.cookieSecret ?? (threaded ? randomBytes(16).toString('hex') : undefined);
+  const cookieSecret = options.cookieSecret ?? randomBytes(16).toString('hex');
   const server = createDnsServer(
     {
       listen,
       ednsPayload,
       udpIo: options.udpIo,
       reusePort: threaded,
+      cookieSecret,
       ...(options.nsid === undefined ? {} : { nsid: options.nsid }),
-      ...(cookieSecret === undefined ? {} : { cookieSecret }),
     },
     { zones: store, registry, logger, dynamic: routing.engine },
   );
   const bound = await server.start();
   const threads = threaded
-    ? await startDnsThreads(
+    ? await (await import('./dns-threads.js')).startDnsThreads(
         options.udpThreads,
-        { zonesDir: options.zones, geoip: options.geoip, watch: options.watch, listen: bound, udpIo: options.udpIo, ednsPayload, nsid: options.nsid, cookieSecret: cookieSecret! },
+        { zonesDir: options.zones, geoip: options.geoip, watch: options.watch, listen: bound, udpIo: options.udpIo, ednsPayload, nsid: options.nsid, cookieSecret },
         { health: routing.health, load: meta?.board, logger },
       ).catch(async (err: unknown) => {
         await server.close();
