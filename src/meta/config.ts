@@ -18,9 +18,21 @@ const redisSchema = z
       .optional(),
     cluster: z.strictObject({ nodes: z.array(hostPort).min(1), password: z.string().optional() }).optional(),
     connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+    /**
+     * A purge is reported done only once this many replicas hold it (Redis WAIT), capped at
+     * the replicas attached to the primary when it was written. Default: 1 with Sentinel (a
+     * failover promotes a replica, which must not lack a purge already reported done), else 0.
+     */
+    waitReplicas: z.number().int().min(0).max(16).optional(),
+    /** How long a purge waits for its replicas before it is refused (MERIDIAN_E_META_NOT_REPLICATED); default 1000. */
+    waitTimeoutMs: z.number().int().min(10).max(60_000).optional(),
   })
   .refine((value) => [value.url, value.sentinel, value.cluster].filter((item) => item !== undefined).length === 1, {
     message: 'give exactly one of url, sentinel or cluster',
+  })
+  .refine((value) => !(value.cluster && (value.waitReplicas ?? 0) > 0), {
+    message: 'waitReplicas is not supported with cluster (WAIT must reach the node holding the {inv} slot)',
+    path: ['waitReplicas'],
   });
 
 export const metaConfigSchema = z.strictObject({

@@ -27,7 +27,8 @@ export interface SubscriberStatus {
   synced: boolean;
 }
 
-type ResyncReason = 'start' | 'gap' | 'epoch';
+/** `fork`: the store lost entries this node applied (a failover promoted a replica that lacked them). */
+type ResyncReason = 'start' | 'gap' | 'epoch' | 'fork';
 
 /**
  * Feeds one node's InvalidationIndex from the store: a snapshot of the per-scope versions
@@ -35,6 +36,13 @@ type ResyncReason = 'start' | 'gap' | 'epoch';
  * applied last; a mismatch means entries were trimmed (or lost) and it rebuilds from the
  * versions snapshot. When the store's epoch changed (Redis lost its data) it cannot prove
  * it saw every purge, so it applies a reset: a hard purge of every site.
+ *
+ * A failover can promote a replica that lacks the newest entries: the store's history
+ * forks behind the node (an entry's `prev` is older than the last entry the node applied,
+ * or its sequences are not above what the node applied). The new primary may hand out
+ * those sequences again, for other purges, and a copy this node fetched at a sequence it
+ * lost would outlive them. So the node raises the store's counter past what it applied
+ * and resets at that point.
  *
  * When the store is away the node keeps its index and keeps serving; the loop retries
  * with backoff and catches up from the last applied id when the store returns.
@@ -49,7 +57,10 @@ export class InvalidationSubscriber {
   private running = false;
   private loop: Promise<void> | undefined;
   private epoch: string | undefined;
+  /** Read position: the last entry handled, a skipped unreadable one included. */
   private lastId = '0-0';
+  /** The last entry of Meridian's own chain this node holds: what the next entry's `prev` must be. */
+  private chainId = '0-0';
   private connected = false;
   private needResync: ResyncReason | undefined = 'start';
   private checkEpoch = false;
@@ -156,8 +167,14 @@ export class InvalidationSubscriber {
         this.lastId = batch.id;
         continue;
       }
-      if (batch.previousId !== this.lastId) {
-        this.logger.warn({ lastId: this.lastId, next: batch.id, expectedPrev: batch.previousId }, 'invalidation stream position trimmed away: rebuilding from versions');
+      const first = batch.events[0]?.sequence ?? Infinity;
+      if (compareIds(batch.previousId, this.chainId) < 0 || first <= this.index.appliedSequence()) {
+        this.logger.warn({ chainId: this.chainId, next: batch.id, prev: batch.previousId, first, applied: this.index.appliedSequence() }, 'invalidation stream forked behind this node (failover lost entries it applied): resetting');
+        this.needResync = 'fork';
+        break;
+      }
+      if (batch.previousId !== this.chainId) {
+        this.logger.warn({ chainId: this.chainId, next: batch.id, expectedPrev: batch.previousId }, 'invalidation stream position trimmed away: rebuilding from versions');
         this.needResync = 'gap';
         break;
       }
@@ -170,6 +187,7 @@ export class InvalidationSubscriber {
     const now = Date.now();
     for (const event of batch.events) this.index.apply(event);
     this.lastId = batch.id;
+    this.chainId = batch.id;
     const node = this.options.nodeId;
     const issuedAt = batch.events[0]?.issuedAt ?? now;
     this.metrics.applied.inc({ node }, batch.events.length);
@@ -183,10 +201,16 @@ export class InvalidationSubscriber {
    * A new epoch means purges may have been lost with the old data: reset.
    */
   private async resync(reason: ResyncReason): Promise<void> {
-    const snapshot = await this.store.snapshot();
+    let snapshot = await this.store.snapshot();
     const node = this.options.nodeId;
     const lostData = this.epoch !== undefined && snapshot.epoch !== this.epoch;
-    if (lostData) await this.reset('epoch');
+    const forked = !lostData && (reason === 'fork' || snapshot.sequence < this.index.appliedSequence() || compareIds(snapshot.lastId, this.chainId) < 0);
+    if (lostData || forked) {
+      await this.reset(lostData ? 'epoch' : 'fork');
+      // Purges published between that snapshot and the reset carry sequences below it; read
+      // after the stream they would look like another fork. A snapshot taken now holds them.
+      snapshot = await this.store.snapshot();
+    }
     const issuedAt = Date.now();
     if (snapshot.hardFloor > 0) this.index.merge({ kind: 'site', host: '*' }, snapshot.hardFloor, false, issuedAt);
     if (snapshot.softFloor > 0) this.index.merge({ kind: 'site', host: '*' }, snapshot.softFloor, true, issuedAt);
@@ -205,17 +229,21 @@ export class InvalidationSubscriber {
     }
     this.index.advanceTo(snapshot.sequence);
     this.epoch = snapshot.epoch;
-    // Never back over entries already handled (a skipped unreadable one), unless the data set is new.
-    if (lostData || compareIds(snapshot.lastId, this.lastId) > 0) this.lastId = snapshot.lastId;
+    // Never back over entries already handled (a skipped unreadable one), unless the store's history is new.
+    if (lostData || forked || compareIds(snapshot.lastId, this.lastId) > 0) this.lastId = snapshot.lastId;
+    this.chainId = snapshot.lastId;
     this.metrics.resyncs.inc({ node, reason });
     this.metrics.appliedSequence.set({ node }, this.index.appliedSequence());
     this.logger.info({ reason, versions: versions.length, lastId: this.lastId, sequence: snapshot.sequence }, 'invalidation index rebuilt from versions');
     await this.acknowledge();
   }
 
-  /** A hard purge of every site at a fresh fleet sequence: nothing fetched before it is trusted. */
-  private async reset(reason: 'epoch' | 'corrupt'): Promise<void> {
-    const sequence = await this.store.reserveSequence();
+  /**
+   * A hard purge of every site at a fresh fleet sequence: nothing fetched before it is trusted.
+   * The sequence is above everything this node applied, even sequences the store lost.
+   */
+  private async reset(reason: 'epoch' | 'corrupt' | 'fork'): Promise<void> {
+    const sequence = await this.store.reserveSequence(this.index.appliedSequence());
     this.index.reset(sequence, Date.now());
     this.metrics.resets.inc({ node: this.options.nodeId, reason });
     this.logger.warn({ reason, sequence }, 'cannot prove every purge was seen: everything cached before now is purged');

@@ -121,9 +121,10 @@ export class MemoryMetaStore implements MetaStore {
     return this.epochValue;
   }
 
-  async reserveSequence(): Promise<number> {
+  async reserveSequence(above = 0): Promise<number> {
     this.check('reserveSequence');
-    return ++this.sequence;
+    this.sequence = Math.max(this.sequence, above) + 1;
+    return this.sequence;
   }
 
   async streamLength(): Promise<number> {

@@ -1,10 +1,12 @@
 import type { InvalidationSnapshot, LoadReport, MetaStore, NodeInfo, NodeStatus, PurgeAck, PurgeBatch, PurgeRequest } from './types.js';
 import type { RedisConnectionConfig } from './config.js';
+import type { Redis } from 'ioredis';
 import { createRedisClient, type RedisClient } from './redis-connection.js';
 import { metaKeys, type MetaKeys } from './keys.js';
 import { encodeRequests, fieldsOf, publishedBatch, readEntry } from './stream-entry.js';
-import { MetaError, badPurge, unavailable } from './errors.js';
+import { MetaError, badPurge, notReplicated, unavailable } from './errors.js';
 import { parseAck, parseNodeStatus } from './records.js';
+import { ReplicaWait } from './replica-wait.js';
 
 /*
  * Lua keeps each step atomic; all keys of a script share the `{inv}` hash tag (one Cluster slot).
@@ -64,7 +66,10 @@ local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'prev', prev
 redis.call('SET', KEYS[4], id)
 compact(KEYS[5], 'hard', tonumber(ARGV[2]))
 compact(KEYS[6], 'soft', tonumber(ARGV[2]))
-return {id, prev, string.format('%.0f', first)}
+-- Replicas attached now: how many the caller can WAIT for (ARGV[5] = '1' when it will).
+local replicas = 0
+if ARGV[5] == '1' then replicas = tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)') or '0') end
+return {id, prev, string.format('%.0f', first), replicas}
 `;
 
 const SNAPSHOT = `${ENSURE}
@@ -84,9 +89,12 @@ const EPOCH = `${ENSURE}
 return ensure()
 `;
 
+/* ARGV[1]: the reserved sequence must also be above it (a node that applied sequences this store lost in a failover). */
 const RESERVE = `${ENSURE}
 ensure()
-return string.format('%.0f', redis.call('INCR', KEYS[1]))
+local next = math.max(tonumber(redis.call('GET', KEYS[1])), tonumber(ARGV[1])) + 1
+redis.call('SET', KEYS[1], string.format('%.0f', next))
+return string.format('%.0f', next)
 `;
 
 type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
@@ -108,9 +116,20 @@ export class RedisMetaStore implements MetaStore {
   private readonly scripts: Record<'publish' | 'snapshot' | 'epoch' | 'reserve', ScriptCall>;
   private closed = false;
   private lastError: Error | undefined;
+  private readonly waitReplicas: number;
+  private readonly waitTimeoutMs: number;
+  /** Replicas to WAIT for: waitReplicas, capped at those attached when the last purge was written. */
+  private replicasWanted = 0;
+  private readonly replicaWait: ReplicaWait;
+  private readonly readyWaits = new Map<RedisClient, Promise<void>>();
 
   constructor(private readonly options: RedisStoreOptions) {
     this.keys = metaKeys(options.keyPrefix);
+    this.waitReplicas = options.redis.waitReplicas ?? (options.redis.sentinel ? 1 : 0);
+    this.waitTimeoutMs = options.redis.waitTimeoutMs ?? 1000;
+    this.replicaWait = new ReplicaWait(async () =>
+      Number(await this.run('publish', (client) => (client as Redis).call('WAIT', this.replicasWanted, this.waitTimeoutMs))),
+    );
     this.client = createRedisClient(options.redis, { reconnect: options.reconnect ?? true });
     // Errors surface through the commands that fail (with the last socket error as the reason);
     // without a listener ioredis would print them.
@@ -162,10 +181,30 @@ export class RedisMetaStore implements MetaStore {
     if (requests.length === 0) throw badPurge('nothing to purge');
     const wire = encodeRequests(requests);
     const reply = (await this.run('publish', () =>
-      this.scripts.publish(...this.invKeys(), this.options.streamMaxLength, this.options.maxVersions, issuedAt, JSON.stringify(wire)),
-    )) as [string, string, string];
-    const [id, previousId, first] = reply;
+      this.scripts.publish(...this.invKeys(), this.options.streamMaxLength, this.options.maxVersions, issuedAt, JSON.stringify(wire), this.waitReplicas > 0 ? '1' : '0'),
+    )) as [string, string, string, number];
+    const [id, previousId, first, attached] = reply;
+    this.replicasWanted = Math.min(this.waitReplicas, attached);
+    await this.replicated(this.replicasWanted);
     return publishedBatch(id, previousId, Number(first), requests, issuedAt);
+  }
+
+  /**
+   * WAIT until `replicas` replicas hold this connection's writes: a failover promotes a
+   * replica, and one that lacks a purge already reported done would lose it for good.
+   * Capped at the replicas attached when the purge was written, so a primary left alone
+   * (its replica gone, or after a failover) keeps taking purges (see README, "Failover").
+   */
+  private async replicated(replicas: number): Promise<void> {
+    if (replicas <= 0) return;
+    let acked: number;
+    try {
+      acked = await this.replicaWait.wait();
+    } catch (err) {
+      // The purge is on the primary (nodes may apply it) but may not survive: not "not applied".
+      throw notReplicated(0, replicas, this.waitTimeoutMs, err);
+    }
+    if (acked < replicas) throw notReplicated(acked, replicas, this.waitTimeoutMs);
   }
 
   async read(afterId: string, options: { count: number; blockMs: number; signal?: AbortSignal }): Promise<PurgeBatch[]> {
@@ -195,8 +234,8 @@ export class RedisMetaStore implements MetaStore {
     return String(await this.run('epoch', () => this.scripts.epoch(...this.invKeys())));
   }
 
-  async reserveSequence(): Promise<number> {
-    return Number(await this.run('reserveSequence', () => this.scripts.reserve(...this.invKeys())));
+  async reserveSequence(above = 0): Promise<number> {
+    return Number(await this.run('reserveSequence', () => this.scripts.reserve(...this.invKeys(), above)));
   }
 
   async streamLength(): Promise<number> {
@@ -275,21 +314,39 @@ export class RedisMetaStore implements MetaStore {
       if ((client.status as string) === 'ready') return;
     }
     const timeoutMs = this.options.redis.connectTimeoutMs;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(unavailable(operation, new Error(`not connected after ${timeoutMs} ms (${this.lastError?.message ?? client.status})`))), timeoutMs);
-      const onReady = (): void => finish();
-      const onEnd = (): void => finish(unavailable(operation, new Error('connection closed')));
-      const finish = (err?: Error): void => {
-        clearTimeout(timer);
-        client.off('ready', onReady);
-        client.off('end', onEnd);
-        if (err) reject(err);
-        else resolve();
-      };
-      client.on('ready', onReady);
-      client.on('end', onEnd);
-      if (client.status === 'ready') finish();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(unavailable(operation, new Error(`not connected after ${timeoutMs} ms (${this.lastError?.message ?? client.status})`))), timeoutMs);
     });
+    try {
+      await Promise.race([this.readiness(client, operation), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One pair of listeners per client however many commands wait for it (purges under load during an outage). */
+  private readiness(client: RedisClient, operation: string): Promise<void> {
+    let waiting = this.readyWaits.get(client);
+    if (!waiting) {
+      waiting = new Promise<void>((resolve, reject) => {
+        const onReady = (): void => finish();
+        const onEnd = (): void => finish(unavailable(operation, new Error('connection closed')));
+        const finish = (err?: Error): void => {
+          client.off('ready', onReady);
+          client.off('end', onEnd);
+          this.readyWaits.delete(client);
+          if (err) reject(err);
+          else resolve();
+        };
+        client.on('ready', onReady);
+        client.on('end', onEnd);
+      });
+      // Every caller races it with its own timeout; nobody may be left to see a rejection.
+      waiting.catch(() => {});
+      this.readyWaits.set(client, waiting);
+    }
+    return client.status === 'ready' ? Promise.resolve() : waiting;
   }
 }
 

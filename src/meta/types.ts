@@ -182,8 +182,12 @@ export interface MetaStore {
   snapshot(): Promise<InvalidationSnapshot>;
   /** The store's epoch, creating it (and the sequence counter) when missing. */
   epoch(): Promise<string>;
-  /** Take a fleet sequence without publishing anything: a node's reset point. */
-  reserveSequence(): Promise<number>;
+  /**
+   * Take a fleet sequence without publishing anything: a node's reset point. It is above
+   * `above` too, and so is every later one (a node that applied sequences the store lost in
+   * a failover raises the counter past them, so they are never handed out again below it).
+   */
+  reserveSequence(above?: number): Promise<number>;
   /** Entries currently held in the stream (for tests and diagnostics). */
   streamLength(): Promise<number>;
   /** Trim the stream to at most maxLength entries, exactly; returns how many went. */

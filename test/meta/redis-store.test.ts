@@ -49,4 +49,6 @@ test('meta config: validated once, unknown keys rejected with their path, frozen
   assert.throws(() => parseMetaConfig({ stream: { maxLength: 'big' } }), /meta\.stream\.maxLength/);
   const sentinel = parseMetaConfig({ backend: 'redis', redis: { sentinel: { sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'mymaster' } } });
   assert.equal(sentinel.redis?.sentinel?.name, 'mymaster');
+  assert.throws(() => parseMetaConfig({ backend: 'redis', redis: { cluster: { nodes: [{ host: 'a', port: 1 }] }, waitReplicas: 1 } }), /meta\.redis\.waitReplicas: waitReplicas is not supported with cluster/);
+  assert.throws(() => parseMetaConfig({ backend: 'redis', redis: { url: 'redis://x', waitTimeoutMs: 0 } }), /meta\.redis\.waitTimeoutMs/);
 });

@@ -83,6 +83,17 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     assert.equal(await store.epoch(), await store.epoch());
   });
 
+  test(`${name}: a sequence reserved above a given one raises the counter past it (a node that applied sequences the store lost)`, async (t) => {
+    const store = await makeStore(t);
+    const before = await store.publish([hard('https://a.example/1')], 1);
+    const seen = before.events[0]!.sequence + 1000;
+    const reserved = await store.reserveSequence(seen);
+    assert.ok(reserved > seen);
+    const after = await store.publish([hard('https://a.example/2')], 1);
+    assert.ok(after.events[0]!.sequence > reserved);
+    assert.ok((await store.reserveSequence(1)) > after.events[0]!.sequence, 'a lower bound never moves the counter back');
+  });
+
   test(`${name}: after trimming, the next entry read does not chain to an old id`, async (t) => {
     const store = await makeStore(t);
     const old = await store.publish([hard('https://a.example/0')], 1);

@@ -185,3 +185,30 @@ test('redis: a foreign, unreadable stream entry makes nodes reset and carry on a
   const [after] = await publisher.purge([hard('https://a.example/after')]);
   await until(() => subscriber.view.newestPurge(at('https://a.example/after'))?.sequence === after!.sequence, 'purges after the bad entry');
 });
+
+test('redis: a failover that lost entries a node applied (the history forks behind it) makes it reset above them', async (t) => {
+  const { server, registry, subscriber, publisher } = await redisWithNode(t, 'fork:');
+  const admin = new Redis(server.url);
+  t.after(() => admin.disconnect());
+  const [kept] = await publisher.purge([hard('https://a.example/kept')]);
+  await until(() => subscriber.view.appliedSequence() >= kept!.sequence, 'the replicated purge');
+  // What the replica holds when the primary dies: everything up to `kept`.
+  const replica = { seq: await admin.get('fork:{inv}:seq'), lastId: await admin.get('fork:{inv}:last-id') };
+  const [lost] = await publisher.purge([hard('https://a.example/lost')]);
+  await until(() => subscriber.view.appliedSequence() >= lost!.sequence, 'the purge the replica never got');
+  const fetchedBefore = subscriber.view.appliedSequence();
+  // The failover: the promoted replica lacks `lost` (its entry, its version, its sequence).
+  const lostId = (await admin.xrange('fork:{inv}:stream', '-', '+')).at(-1)![0];
+  await admin.multi().xdel('fork:{inv}:stream', lostId).zrem('fork:{inv}:versions:hard', 'u a.example /lost').set('fork:{inv}:seq', replica.seq!).set('fork:{inv}:last-id', replica.lastId!).exec();
+
+  const [reused] = await publisher.purge([hard('https://a.example/after')]);
+  assert.equal(reused!.sequence, lost!.sequence, 'the new primary hands the lost sequence out again');
+  await until(async () => (await counter(registry, 'meridian_meta_resets_total', { reason: 'fork' })) === 1, 'the fork to be noticed');
+  await until(() => subscriber.view.newestPurge(at('https://a.example/after')) !== undefined, 'the purge after the fork');
+  const verdict = subscriber.view.newestPurge(at('https://a.example/after'), fetchedBefore);
+  assert.ok(verdict && !verdict.soft && verdict.sequence > fetchedBefore, 'a copy fetched before the fork does not outlive the purge after it');
+  const [next] = await publisher.purge([hard('https://a.example/next')]);
+  assert.ok(next!.sequence > fetchedBefore, 'the node raised the counter past what it applied');
+  await until(() => subscriber.view.newestPurge(at('https://a.example/next'))?.sequence === next!.sequence, 'purges flow on the new history');
+  assert.equal(await counter(registry, 'meridian_meta_resets_total', { reason: 'fork' }), 1, 'one reset, not one per entry');
+});
