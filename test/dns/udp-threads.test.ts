@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { cliPath } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { removeDir } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 import { startHealthNode, twoNodeRoutingYaml } from '../routing/support.js';
 import { buildQuery, decode } from './helpers.js';
 
@@ -43,14 +44,6 @@ function ask(socket: Socket, port: number, name: string, id: number): Promise<st
     socket.on('message', onMessage);
     socket.send(buildQuery({ name, id }), port, '127.0.0.1');
   });
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('meridian dns --udp-threads 2', () => {
@@ -85,12 +78,12 @@ describe('meridian dns --udp-threads 2', () => {
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await until('the server says it answers on 2 threads', async () => {
+    await until(async () => {
       if (child.exitCode !== null) throw new Error(`meridian dns exited (${child.exitCode}): ${output}`);
       return output.includes('answering UDP on 2 threads');
-    }, 20_000);
+    }, 'the server says it answers on 2 threads', 20_000);
     // The HTTP API comes up after the threads.
-    await until('the HTTP API answers', () => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false));
+    await until(() => fetch(`http://127.0.0.1:${http}/healthz`).then((r) => r.ok, () => false), 'the HTTP API answers');
     sockets = await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         const socket = createSocket('udp4');
@@ -123,24 +116,24 @@ describe('meridian dns --udp-threads 2', () => {
     assert.deepEqual(new Set(answers.map((a) => a.join())), new Set(['192.0.2.10']));
     // A thread too busy to report within its deadline is left out of one scrape, never counted twice.
     let counted = 0;
-    await until(`all ${CLIENTS} answers counted`, async () => (counted = (await udpAnswers()) - before) >= CLIENTS, 5000);
+    await until(async () => (counted = (await udpAnswers()) - before) >= CLIENTS, `all ${CLIENTS} answers counted`, 5000);
     assert.equal(counted, CLIENTS, 'every answer counted once, whichever thread gave it');
   });
 
   it('SIGHUP reloads the zone in every thread', async () => {
     writeFileSync(join(dir, 'cdn.test.zone'), zoneFile('192.0.2.77').replace(' 1 3600', ' 2 3600'));
     child.kill('SIGHUP');
-    await until('every client sees the reloaded zone', async () => (await askAll('www.cdn.test')).every((a) => a.join() === '192.0.2.77'));
+    await until(async () => (await askAll('www.cdn.test')).every((a) => a.join() === '192.0.2.77'), 'every client sees the reloaded zone');
   });
 
   it('a node going down leaves the answers of every thread (health comes from the main thread)', async () => {
-    await until('every client gets a routed answer', async () => (await askAll('edge.cdn.test')).every((a) => a.length === 1));
+    await until(async () => (await askAll('edge.cdn.test')).every((a) => a.length === 1), 'every client gets a routed answer');
     const first = (await askAll('edge.cdn.test')).map((a) => a[0]!);
     const chosen = first[0]!;
     assert.ok(first.every((a) => a === chosen), 'one resolver address, one rendezvous choice, in every thread');
     nodes[chosen === '127.0.0.1' ? 0 : 1]!.healthy.value = false;
     const other = chosen === '127.0.0.1' ? '127.0.0.2' : '127.0.0.1';
-    await until(`every client moves to ${other}`, async () => (await askAll('edge.cdn.test')).every((a) => a.join() === other));
+    await until(async () => (await askAll('edge.cdn.test')).every((a) => a.join() === other), `every client moves to ${other}`);
   });
 
   it('refuses more than one thread on node:dgram, and a thread count out of range', async () => {

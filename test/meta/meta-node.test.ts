@@ -4,7 +4,7 @@ import { createSilentLogger } from '../../src/telemetry/index.js';
 import { MemoryMetaStore, parseMetaConfig, startMetaNode, LoadMeter } from '../../src/meta/index.js';
 import { send, startNode, startOrigin } from '../cache/helpers.js';
 import { node as nodeInfo } from './store-contract.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 test('meta node: an in-process fleet purges through the cache admin listener (POST /purge, bearer token)', async (t) => {
   let version = 0;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitForPort } from '../helpers/ports.js';
 import { stopProcess } from '../helpers/processes.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 import { startTcpLink, type TcpLink } from './tcp-link.js';
 
 export interface RedisSentinel {

@@ -6,7 +6,7 @@ import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { startSentinel } from './redis-sentinel.js';
 import { startRedis } from '../helpers/redis.js';
 import { node, idleLoad } from './store-contract.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 let cluster: Promise<RedisCluster> | undefined;
 after(async () => {

@@ -5,7 +5,7 @@ import { LoadBoard } from '../../src/fleet/index.js';
 import { startHeartbeat, startLoadFeed, loadScore, loadByAddress, LoadMeter, type NodeStatus } from '../../src/meta/index.js';
 import { sharedRedis, redisStore } from './redis-harness.js';
 import { node, idleLoad } from './store-contract.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 const redis = sharedRedis();
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createSilentLogger, Registry } from '../../src/telemetry/index.js';
 import { MetaError, createMetaMetrics, createMetaStore, parseMetaConfig, InvalidationSubscriber, PurgePublisher, urlScope, type MetaStore, type PurgeEvent } from '../../src/meta/index.js';
 import { startReplicatedRedis } from './redis-sentinel.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 /*
  * Chaos: a Sentinel failover while purges flow every 20 ms. What must hold (src/meta/README.md, "Failover"):

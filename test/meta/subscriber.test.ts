@@ -12,7 +12,7 @@ import {
   type PurgeRequest,
 } from '../../src/meta/index.js';
 import { sharedRedis, redisStore } from './redis-harness.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 const redis = sharedRedis();
 const hard = (url: string): PurgeRequest => ({ scope: urlScope(url), soft: false });

@@ -5,7 +5,7 @@ import { InvalidationSubscriber, PurgePublisher, urlScope, tagScope, prefixScope
 import type { RedisProcess } from '../helpers/redis.js';
 import { send, startNode, startOrigin, type Origin } from '../cache/helpers.js';
 import { sharedRedis, redisStore } from './redis-harness.js';
-import { until } from './wait.js';
+import { until } from '../helpers/wait.js';
 
 const redis = sharedRedis();
 

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { RoutingEngine, RoutingReloader } from '../../src/routing/index.js';
 import { createMetricsRegistry, type Logger } from '../../src/telemetry/index.js';
 import { removeDir } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 import { answerTexts, question } from './support.js';
 
 const yaml = (status: string): string => `
@@ -36,14 +37,6 @@ function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger: pino({ level: 'info' }, stream) as unknown as Logger, lines };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 test('hot reload: a changed file changes answers; a bad one is kept out while the old version serves', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-routing-reload-'));
   t.after(() => removeDir(dir));
@@ -68,11 +61,11 @@ test('hot reload: a changed file changes answers; a bad one is kept out while th
   // An editor's save: write a temp file, rename it over the original.
   writeFileSync(join(dir, '.cdn.test.yaml.tmp'), yaml('up'));
   renameSync(join(dir, '.cdn.test.yaml.tmp'), file);
-  await until('the new version serves', () => answersFor().length === 2);
+  await until(() => answersFor().length === 2, 'the new version serves', 5000);
   assert.deepEqual(answersFor(), ['192.0.2.10', '192.0.2.20']);
 
   writeFileSync(file, yaml('up').replace('status: up', 'status: sideways'));
-  await until('the rejection is logged', () => lines.some((l) => l.includes('not reloaded')));
+  await until(() => lines.some((l) => l.includes('not reloaded')), 'the rejection is logged', 5000);
   assert.deepEqual(answersFor(), ['192.0.2.10', '192.0.2.20'], 'the previous version keeps serving');
   const error = lines.map((l) => JSON.parse(l) as { msg: string; line?: number }).find((l) => l.msg.includes('status'));
   assert.ok(error, 'the error is logged');
@@ -83,11 +76,11 @@ test('hot reload: a changed file changes answers; a bad one is kept out while th
   assert.match(metrics, /meridian_routing_records 1/);
 
   writeFileSync(file, 'edge: [unclosed');
-  await until('the YAML error is logged', () => lines.some((l) => l.includes('YAML')));
+  await until(() => lines.some((l) => l.includes('YAML')), 'the YAML error is logged', 5000);
   assert.deepEqual(answersFor(), ['192.0.2.10', '192.0.2.20']);
 
   rmSync(file);
-  await until('a removed file stops routing its names', () => engine.resolve(question('edge.cdn.test', '10.0.0.1')) === undefined);
+  await until(() => engine.resolve(question('edge.cdn.test', '10.0.0.1')) === undefined, 'a removed file stops routing its names', 5000);
 });
 
 test('a bad file at start is reported and skipped; the good ones load', async (t) => {
